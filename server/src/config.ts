@@ -1,0 +1,85 @@
+/**
+ * The only module that reads process.env. Parsed once at start-up; invalid values stop the server with a clear
+ * message. Every variable is documented here and in the README's configuration table.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number().int().min(min).max(max).default(def));
+const str = (def: string) => z.preprocess(emptyAsUndefined, z.string().default(def));
+const optStr = () => z.preprocess(emptyAsUndefined, z.string().optional());
+
+const EnvSchema = z.object({
+  /** TCP port to listen on (0 = any free port). */
+  PORT: int(3000, 0, 65535),
+  /** Address to bind. Loopback by default. */
+  HOST: str('127.0.0.1'),
+  /** Where documents, the database, indexes and downloaded models live. */
+  DATA_DIR: str('./data'),
+  /** pino level. */
+  LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+  NODE_ENV: str('development'),
+
+  /** auto | local | openai | builtin. auto = local model when it loads, else the built-in embedder. */
+  EMBEDDER: z.preprocess(emptyAsUndefined, z.enum(['auto', 'local', 'openai', 'builtin']).default('auto')),
+  /** transformers.js model id for the local embedder (downloaded once into DATA_DIR/models). */
+  LOCAL_EMBED_MODEL: str('Xenova/multilingual-e5-small'),
+  /** How long the local model may take to download and load before `auto` falls back. */
+  LOCAL_EMBED_TIMEOUT_MS: int(300_000, 1000),
+  /** OpenAI-compatible embeddings endpoint, e.g. http://localhost:11434/v1 for Ollama. */
+  EMBED_BASE_URL: optStr(),
+  EMBED_API_KEY: optStr(),
+  EMBED_MODEL: str('nomic-embed-text'),
+  /** Texts per embeddings request. */
+  EMBED_BATCH: int(64, 1, 2048),
+  EMBED_TIMEOUT_MS: int(60_000, 1000),
+
+  /** Largest accepted PDF, in MiB. */
+  MAX_UPLOAD_MB: int(50, 1, 4096),
+  /** Most files in one upload request. */
+  MAX_FILES_PER_UPLOAD: int(100, 1, 1000),
+  /** Documents with more pages fail with TOO_MANY_PAGES before any page is parsed. */
+  MAX_PAGES: int(5000, 1),
+  /** Extracted characters per document above which it fails with TOO_MUCH_TEXT. */
+  MAX_CHARS_PER_DOC: int(30_000_000, 1000),
+
+  /** Target chunk length in characters, and overlap between neighbouring chunks of a page. */
+  CHUNK_SIZE: int(1000, 100, 20_000),
+  CHUNK_OVERLAP: int(150, 0, 10_000),
+
+  /** Extraction worker processes (default: one per core). */
+  INGEST_WORKERS: int(Math.max(1, os.availableParallelism()), 1, 64),
+  /** Wall-clock limit for extracting one document. */
+  PARSE_TIMEOUT_MS: int(300_000, 1000),
+  /** Limit for one page: no progress for this long fails the document with PARSE_TIMEOUT. */
+  PARSE_PAGE_TIMEOUT_MS: int(30_000, 500),
+  /** Resident memory limit of one extraction worker; above it the worker is killed (PDF_TOO_COMPLEX). */
+  PARSE_MAX_RSS_MB: int(1536, 128),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface Config extends Env {
+  /** Absolute DATA_DIR. */
+  dataDir: string;
+  isProduction: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  if (c.CHUNK_OVERLAP >= c.CHUNK_SIZE) throw new ConfigError('Invalid configuration:\n  CHUNK_OVERLAP must be smaller than CHUNK_SIZE');
+  if (c.EMBEDDER === 'openai' && !c.EMBED_BASE_URL) {
+    throw new ConfigError('Invalid configuration:\n  EMBEDDER=openai needs EMBED_BASE_URL (e.g. http://localhost:11434/v1)');
+  }
+  return { ...c, dataDir: path.resolve(c.DATA_DIR), isProduction: c.NODE_ENV === 'production' };
+}

@@ -1,0 +1,67 @@
+/**
+ * The one error module. Handlers and services throw these; `http/onerror.ts` turns them into the error body.
+ * Anything else thrown is logged and masked as INTERNAL_ERROR.
+ */
+import type { ErrorCode, ErrorDetail } from '@pagewise/shared';
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+  toDetail(): ErrorDetail {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export const validationError = (message: string) => new AppError(400, 'VALIDATION_ERROR', message);
+export const notFound = (what = 'Resource') => new AppError(404, 'NOT_FOUND', `${what} not found.`);
+export const payloadTooLarge = (message = 'The request body is too large.') => new AppError(413, 'PAYLOAD_TOO_LARGE', message);
+export const unsupportedMediaType = (message: string) => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
+
+export const noFiles = () => new AppError(400, 'NO_FILES', 'No files were uploaded. Send one or more PDFs in the "files" field.');
+export const fileTooLarge = (maxMb: number) =>
+  new AppError(413, 'FILE_TOO_LARGE', `The file is larger than the ${maxMb} MB limit.`);
+export const tooManyFiles = (max: number) =>
+  new AppError(413, 'TOO_MANY_FILES', `Too many files in one upload; the limit is ${max}.`);
+export const malformedUpload = (detail: string) =>
+  new AppError(400, 'MALFORMED_UPLOAD', `The upload could not be read: ${detail}.`);
+export const emptyFile = (name: string) => new AppError(400, 'EMPTY_FILE', `"${name}" is empty.`);
+export const notAPdf = (name: string) =>
+  new AppError(415, 'NOT_A_PDF', `"${name}" is not a PDF (no %PDF- header in its first 1 KB).`);
+export const insufficientStorage = () =>
+  new AppError(507, 'INSUFFICIENT_STORAGE', 'The server has run out of disk space; nothing was stored. Free some space and try again.');
+export const internalError = () => new AppError(500, 'INTERNAL_ERROR', 'Something went wrong on the server.');
+
+/** Reasons a document ends `failed`, with the sentence shown to the user. */
+export const INGEST_FAILURES = {
+  PDF_ENCRYPTED: 'The PDF is protected by a password; remove the password and upload it again.',
+  PDF_MALFORMED: 'The PDF is damaged or not a valid PDF and could not be read.',
+  PDF_TOO_COMPLEX: 'The PDF needed more memory than allowed to read; it may be a decompression bomb or extremely complex.',
+  PARSE_TIMEOUT: 'Reading the PDF took longer than allowed; it may be pathologically complex.',
+  TOO_MANY_PAGES: 'The PDF has more pages than this server accepts.',
+  TOO_MUCH_TEXT: 'The PDF contains more text than this server accepts for one document.',
+  NO_EXTRACTABLE_TEXT: 'The PDF has no text layer (it may be scanned or image-only), so there is nothing to search.',
+  EMBEDDING_FAILED: 'The passages could not be embedded; check the embeddings endpoint and retry.',
+  INGEST_INTERRUPTED: 'Processing was interrupted repeatedly and has been stopped.',
+} as const satisfies Partial<Record<ErrorCode, string>>;
+export type IngestFailureCode = keyof typeof INGEST_FAILURES;
+
+export class IngestError extends Error {
+  constructor(
+    readonly code: IngestFailureCode,
+    message: string = INGEST_FAILURES[code],
+  ) {
+    super(message);
+    this.name = 'IngestError';
+  }
+}
+
+export function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';
+}

@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import type { DocumentResponse, DocumentsListResponse } from '@pagewise/shared';
+import { noFiles, notFound, unsupportedMediaType } from '../../../errors.js';
+import type { Library } from '../../../ingest/library.js';
+import { toSummary } from '../../../store/documents.js';
+import { parse } from '../../validate.js';
+import { DocumentIdParamsSchema, PageParamsSchema } from './schema.js';
+import { createUploadParser, removeTempFiles, type UploadLimits, type UploadedFile } from './upload.js';
+
+export function documentsRouter(library: Library, limits: UploadLimits): Router {
+  const router = Router();
+  const parseUpload = createUploadParser(limits);
+
+  router.post('/', async (req, res) => {
+    if (!req.is('multipart/form-data')) throw unsupportedMediaType('Upload PDFs as multipart/form-data in the "files" field.');
+    let files: UploadedFile[] = [];
+    try {
+      files = await parseUpload(req, res);
+      if (files.length === 0) throw noFiles();
+      const { response, created } = await library.accept(
+        files.map((f) => ({ path: f.path, originalName: f.originalname, size: f.size })),
+      );
+      res.status(created > 0 ? 202 : 200).json(response);
+    } finally {
+      removeTempFiles(files);
+    }
+  });
+
+  router.get('/', (_req, res) => {
+    const { rows, chunks } = library.list();
+    const body: DocumentsListResponse = { documents: rows.map((r) => toSummary(r, chunks.get(r.id) ?? 0)) };
+    res.json(body);
+  });
+
+  router.get('/:id', (req, res) => {
+    const { id } = parseId(req.params);
+    const row = library.get(id);
+    const body: DocumentResponse = { document: toSummary(row, library.list().chunks.get(id) ?? 0) };
+    res.json(body);
+  });
+
+  router.get('/:id/file', (req, res) => {
+    const { id } = parseId(req.params);
+    const { path, name } = library.filePath(id);
+    // Never rendered inline from the app origin (polyglot files): download only, sandboxed, no sniffing.
+    res.attachment(name.toLowerCase().endsWith('.pdf') ? name : `${name}.pdf`);
+    res.setHeader('Content-Type', 'application/pdf');
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
+    res.sendFile(path, { dotfiles: 'deny', headers: { 'Content-Type': 'application/pdf' } });
+  });
+
+  router.get('/:id/pages/:page', (req, res) => {
+    const parsed = PageParamsSchema.safeParse(req.params);
+    if (!parsed.success) throw notFound('Page');
+    const page = library.page(parsed.data.id, parsed.data.page);
+    res.json({ page: { number: parsed.data.page, label: page.label, text: page.text } });
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const { id } = parseId(req.params);
+    await library.remove(id);
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+/** Malformed ids are simply unknown documents: 404, never a hint about what exists. */
+function parseId(params: unknown): { id: string } {
+  const r = DocumentIdParamsSchema.safeParse(params);
+  if (!r.success) throw notFound('Document');
+  return parse(DocumentIdParamsSchema, params);
+}

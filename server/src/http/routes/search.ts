@@ -1,0 +1,15 @@
+import { Router } from 'express';
+import { SearchRequestSchema, type SearchResponse } from '@pagewise/shared';
+import type { SearchIndex } from '../../index/search-index.js';
+import { parse } from '../validate.js';
+
+export function searchRouter(index: () => Promise<SearchIndex>): Router {
+  const router = Router();
+  router.post('/', async (req, res) => {
+    const { query, k, documentIds } = parse(SearchRequestSchema, req.body);
+    const results = await (await index()).search(query, { k, documentIds });
+    const body: SearchResponse = { results };
+    res.json(body);
+  });
+  return router;
+}

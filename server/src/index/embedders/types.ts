@@ -1,0 +1,19 @@
+export type EmbedderKind = 'local' | 'openai' | 'builtin';
+
+/** Turns text into unit-length vectors. One instance builds one index; its `id` is recorded with the index. */
+export interface Embedder {
+  /** Stable identity of the vector space: changes whenever vectors would not be comparable. */
+  readonly id: string;
+  readonly kind: EmbedderKind;
+  readonly dimension: number;
+  embedDocuments(texts: string[], signal?: AbortSignal): Promise<Float32Array[]>;
+  embedQuery(text: string, signal?: AbortSignal): Promise<Float32Array>;
+}
+
+export function normalize(v: Float32Array): Float32Array {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
+  const n = Math.sqrt(sum);
+  if (n > 0) for (let i = 0; i < v.length; i++) v[i] = v[i]! / n;
+  return v;
+}

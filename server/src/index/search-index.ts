@@ -1,0 +1,200 @@
+/**
+ * The library's search index: chunk rows and their lexical entries in SQLite, dense vectors in hnswlib, one
+ * embedder. Hybrid retrieval fuses BM25 and cosine rankings with reciprocal rank fusion, filtered to ready
+ * documents (and the requested ones) before ranking, and returns the best passage per page.
+ */
+import path from 'node:path';
+import type { SearchResult } from '@pagewise/shared';
+import type { Logger } from '../logger.js';
+import { getMeta, setMeta, type Db } from '../store/db.js';
+import type { ChunkInput, DocumentStore } from '../store/documents.js';
+import type { Embedder } from './embedders/types.js';
+import type { LexicalIndex } from './lexical-index.js';
+import { VectorIndex } from './vector-index.js';
+
+const RRF_K = 60;
+const EMBEDDINGS_META_KEY = 'embeddings_embedder';
+
+export interface SearchOptions {
+  k: number;
+  documentIds?: string[];
+}
+
+export class SearchIndex {
+  private vectors!: VectorIndex;
+  private saveTimer: NodeJS.Timeout | null = null;
+  state: 'ready' | 'rebuilding' = 'rebuilding';
+
+  constructor(
+    private readonly db: Db,
+    private readonly docs: DocumentStore,
+    private readonly lexical: LexicalIndex,
+    readonly embedder: Embedder,
+    private readonly file: string,
+    private readonly log: Logger,
+  ) {}
+
+  static fileIn(dataDir: string): string {
+    return path.join(dataDir, 'index', 'vectors.hnsw');
+  }
+
+  get vectorCount(): number {
+    return this.vectors?.size ?? 0;
+  }
+
+  /** Load the vector index, re-embedding or rebuilding as needed so that it matches the database exactly. */
+  async open(): Promise<void> {
+    const stored = getMeta(this.db, EMBEDDINGS_META_KEY);
+    const hasChunks = this.db.prepare('SELECT 1 FROM chunks LIMIT 1').get() !== undefined;
+    if (hasChunks && stored !== this.embedder.id) {
+      this.log.warn({ from: stored ?? 'unknown', to: this.embedder.id }, 'embedder changed: re-embedding every stored passage');
+      await this.reembedAll();
+    }
+    setMeta(this.db, EMBEDDINGS_META_KEY, this.embedder.id);
+
+    const { index, reason } = VectorIndex.load(this.file, this.embedder.id, this.embedder.dimension);
+    if (index) {
+      this.vectors = index;
+    } else {
+      if (hasChunks) this.log.warn({ reason }, 'rebuilding the vector index from stored embeddings');
+      this.vectors = VectorIndex.empty(this.file, this.embedder.id, this.embedder.dimension);
+    }
+    this.reconcile();
+    this.vectors.save();
+    this.state = 'ready';
+  }
+
+  /** Make the vector index hold exactly the ready documents' chunks. */
+  private reconcile(): void {
+    const expected = new Set<number>();
+    const missing: { chunkId: number; vector: Float32Array }[] = [];
+    const inIndex = this.vectors.ids();
+    let added = 0;
+    for (const { id, embedding } of this.docs.readyEmbeddings()) {
+      expected.add(id);
+      if (!inIndex.has(id) && embedding) {
+        missing.push({ chunkId: id, vector: embedding });
+        if (missing.length >= 1000) {
+          this.vectors.add(missing.splice(0));
+          added += 1000;
+        }
+      }
+    }
+    added += missing.length;
+    this.vectors.add(missing);
+    const extra = [...inIndex].filter((id) => !expected.has(id));
+    this.vectors.delete(extra);
+    if (added || extra.length) this.log.info({ added, removed: extra.length }, 'vector index reconciled with the database');
+  }
+
+  private async reembedAll(): Promise<void> {
+    for (const batch of this.docs.allChunkTexts(256)) {
+      const vectors = await this.embedder.embedDocuments(batch.map((b) => b.text));
+      this.db.transaction(() => batch.forEach((b, i) => this.docs.setEmbedding(b.id, vectors[i]!)))();
+    }
+    // Vectors from the old embedder are useless now.
+    this.vectors = VectorIndex.empty(this.file, this.embedder.id, this.embedder.dimension);
+    this.vectors.save();
+  }
+
+  /** Store a batch of a document's chunks with their lexical entries (not yet searchable: the doc is not ready). */
+  addChunks(documentId: string, chunks: ChunkInput[]): number[] {
+    return this.db.transaction(() => {
+      const ids = this.docs.insertChunks(documentId, chunks);
+      this.lexical.add(ids.map((id, i) => ({ chunkId: id, text: chunks[i]!.text })));
+      return ids;
+    })();
+  }
+
+  /** Mark a document ready and add its vectors: from now on it is searchable. */
+  publish(documentId: string, pagesDone: number, vectors: { chunkId: number; vector: Float32Array }[]): boolean {
+    if (!this.docs.markReady(documentId, pagesDone)) return false;
+    this.vectors.add(vectors);
+    this.scheduleSave();
+    return true;
+  }
+
+  /** Remove everything stored for a document except its row (after a failure, before a retry). */
+  discardContent(documentId: string): void {
+    const ids = this.docs.chunkIds(documentId);
+    this.db.transaction(() => {
+      this.lexical.delete(ids);
+      this.docs.deleteContent(documentId);
+    })();
+    this.vectors?.delete(ids);
+  }
+
+  deleteDocument(documentId: string): void {
+    const ids = this.docs.chunkIds(documentId);
+    this.db.transaction(() => {
+      this.lexical.delete(ids);
+      this.docs.deleteContent(documentId);
+      this.docs.deleteRow(documentId);
+    })();
+    this.vectors.delete(ids);
+    this.scheduleSave();
+  }
+
+  async search(query: string, opts: SearchOptions): Promise<SearchResult[]> {
+    const pool = Math.max(50, opts.k * 6);
+    const lexical = this.lexical.query(query, pool, opts.documentIds);
+    let dense: { chunkId: number }[] = [];
+    if (this.state === 'ready' && this.vectors.size > 0) {
+      const allowed = this.docs.readyChunkIds(opts.documentIds);
+      if (allowed.size > 0) {
+        const qv = await this.embedder.embedQuery(query);
+        dense = this.vectors.query(qv, pool, (id) => allowed.has(id));
+      }
+    }
+    const fused = new Map<number, number>();
+    lexical.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + 1 / (RRF_K + rank + 1)));
+    dense.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + 1 / (RRF_K + rank + 1)));
+    const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const rows = this.docs.getChunks(ranked.slice(0, pool * 2).map(([id]) => id));
+
+    const results: SearchResult[] = [];
+    const seenPages = new Set<string>();
+    for (const [id, score] of ranked) {
+      const row = rows.get(id);
+      if (!row) continue;
+      const pageKey = `${row.document_id}:${row.page_start}`;
+      if (seenPages.has(pageKey)) continue;
+      seenPages.add(pageKey);
+      results.push({
+        documentId: row.document_id,
+        documentName: row.document_name,
+        page: row.page_start,
+        pageLabel: row.label,
+        chunkId: row.id,
+        charStart: row.char_start,
+        charEnd: row.char_end,
+        text: row.text,
+        score: Number(score.toFixed(6)),
+      });
+      if (results.length >= opts.k) break;
+    }
+    return results;
+  }
+
+  scheduleSave(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      try {
+        this.vectors.save();
+      } catch (err) {
+        // The database stays the source of truth; the index is rebuilt from it at the next start if needed.
+        this.log.error({ err }, 'saving the vector index failed');
+      }
+    }, 1000);
+    this.saveTimer.unref();
+  }
+
+  flush(): void {
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = null;
+    }
+    this.vectors?.save();
+  }
+}

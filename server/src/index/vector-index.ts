@@ -1,0 +1,145 @@
+/**
+ * Dense vectors in an hnswlib index on disk, keyed by chunk id. hnswlib writes in place with no fsync, so saves go
+ * to a temp file that is re-read to verify it, fsynced, and renamed over the old one (then the directory is
+ * fsynced). A sidecar records which embedder built the index; a mismatch means the index must be rebuilt.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import hnswlib from 'hnswlib-node';
+
+const { HierarchicalNSW } = hnswlib;
+type Hnsw = InstanceType<typeof HierarchicalNSW>;
+
+export interface VectorHit {
+  chunkId: number;
+  /** Cosine similarity in [-1, 1]. */
+  score: number;
+}
+
+interface Sidecar {
+  embedderId: string;
+  dimension: number;
+  count: number;
+}
+
+const M = 16;
+const EF_CONSTRUCTION = 200;
+
+function fsyncPath(p: string): void {
+  const fd = fs.openSync(p, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function writeFileAtomic(file: string, data: string): void {
+  const tmp = `${file}.tmp`;
+  fs.writeFileSync(tmp, data);
+  fsyncPath(tmp);
+  fs.renameSync(tmp, file);
+}
+
+export class VectorIndex {
+  private live = new Set<number>();
+  private dirty = false;
+
+  private constructor(
+    private hnsw: Hnsw,
+    readonly file: string,
+    readonly embedderId: string,
+    readonly dimension: number,
+  ) {}
+
+  static empty(file: string, embedderId: string, dimension: number, capacity = 1024): VectorIndex {
+    const h = new HierarchicalNSW('cosine', dimension);
+    h.initIndex({ maxElements: capacity, m: M, efConstruction: EF_CONSTRUCTION, randomSeed: 100, allowReplaceDeleted: true });
+    const v = new VectorIndex(h, file, embedderId, dimension);
+    v.dirty = true;
+    return v;
+  }
+
+  /**
+   * Load the index at `file` if it exists, was built by `embedderId` and reads back; otherwise return null and
+   * let the caller rebuild from stored embeddings.
+   */
+  static load(file: string, embedderId: string, dimension: number): { index: VectorIndex | null; reason: string | null } {
+    const sidecarPath = `${file}.json`;
+    if (!fs.existsSync(file) || !fs.existsSync(sidecarPath)) return { index: null, reason: 'index file missing' };
+    try {
+      const sidecar = JSON.parse(fs.readFileSync(sidecarPath, 'utf8')) as Sidecar;
+      if (sidecar.embedderId !== embedderId || sidecar.dimension !== dimension) {
+        return { index: null, reason: `index was built by ${sidecar.embedderId}, current embedder is ${embedderId}` };
+      }
+      const h = new HierarchicalNSW('cosine', dimension);
+      h.readIndexSync(file, true);
+      const v = new VectorIndex(h, file, embedderId, dimension);
+      // Labels of deleted points are still listed by hnswlib; the caller reconciles against the database.
+      for (const id of h.getIdsList()) v.live.add(id);
+      return { index: v, reason: null };
+    } catch (err) {
+      return { index: null, reason: `index file unreadable: ${(err as Error).message}` };
+    }
+  }
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  ids(): Set<number> {
+    return new Set(this.live);
+  }
+
+  add(items: { chunkId: number; vector: Float32Array }[]): void {
+    if (items.length === 0) return;
+    const needed = this.hnsw.getCurrentCount() + items.length;
+    if (needed > this.hnsw.getMaxElements()) this.hnsw.resizeIndex(Math.max(needed, Math.ceil(this.hnsw.getMaxElements() * 1.5)));
+    for (const { chunkId, vector } of items) {
+      if (vector.length !== this.dimension) throw new Error(`vector dimension ${vector.length} ≠ index dimension ${this.dimension}`);
+      if (this.live.has(chunkId)) continue;
+      this.hnsw.addPoint(Array.from(vector), chunkId, true);
+      this.live.add(chunkId);
+    }
+    this.dirty = true;
+  }
+
+  delete(chunkIds: Iterable<number>): void {
+    for (const id of chunkIds) {
+      if (!this.live.delete(id)) continue;
+      try {
+        this.hnsw.markDelete(id);
+      } catch {
+        // already marked deleted in a previous session
+      }
+      this.dirty = true;
+    }
+  }
+
+  /** Nearest chunks among those `allow` accepts (the filter applies inside the graph search, before ranking). */
+  query(vector: Float32Array, k: number, allow?: (chunkId: number) => boolean): VectorHit[] {
+    const n = Math.min(k, this.live.size);
+    if (n <= 0) return [];
+    this.hnsw.setEf(Math.max(100, n * 4));
+    const filter = allow ? (label: number) => this.live.has(label) && allow(label) : (label: number) => this.live.has(label);
+    const res = this.hnsw.searchKnn(Array.from(vector), n, filter);
+    return res.neighbors.map((id, i) => ({ chunkId: id, score: 1 - res.distances[i]! }));
+  }
+
+  /** Atomic save: temp file → verify by reading it back → fsync → rename → fsync directory. */
+  save(): void {
+    if (!this.dirty) return;
+    const dir = path.dirname(this.file);
+    fs.mkdirSync(dir, { recursive: true });
+    const tmp = `${this.file}.tmp`;
+    this.hnsw.writeIndexSync(tmp);
+    const check = new HierarchicalNSW('cosine', this.dimension);
+    check.readIndexSync(tmp, true);
+    if (check.getCurrentCount() !== this.hnsw.getCurrentCount()) throw new Error('vector index verification failed after write');
+    fsyncPath(tmp);
+    fs.renameSync(tmp, this.file);
+    writeFileAtomic(`${this.file}.json`, JSON.stringify({ embedderId: this.embedderId, dimension: this.dimension, count: this.live.size } satisfies Sidecar));
+    fsyncPath(dir);
+    this.dirty = false;
+  }
+}

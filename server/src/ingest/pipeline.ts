@@ -1,0 +1,166 @@
+/**
+ * The ingestion queue: a persisted state machine in SQLite (`queued → processing → ready | failed`). Documents
+ * are claimed oldest first, one per extraction worker; pages stream from the worker into page rows, chunks,
+ * embeddings and lexical rows in batches; the document becomes searchable only in the step that marks it ready.
+ * At start-up, documents left `processing` by a crash are cleaned and re-queued (or failed after repeated
+ * interruptions, which points at a file that kills the process).
+ */
+import { AppError, IngestError, INGEST_FAILURES, isDiskFull } from '../errors.js';
+import type { SearchIndex } from '../index/search-index.js';
+import type { Logger } from '../logger.js';
+import type { DocumentRow, DocumentStore, PageInput } from '../store/documents.js';
+import type { FileStore } from '../store/files.js';
+import type { PageChunker, PageChunk } from './chunker.js';
+import type { ExtractionPool } from './pool.js';
+
+const MAX_ATTEMPTS = 3;
+const EMBED_BATCH = 64;
+const PAGE_BATCH = 32;
+
+export interface IngestOptions {
+  maxPages: number;
+  maxChars: number;
+}
+
+export class IngestQueue {
+  private running = 0;
+  private stopped = false;
+  private readonly idleWaiters: (() => void)[] = [];
+  private kickScheduled = false;
+
+  constructor(
+    private readonly docs: DocumentStore,
+    private readonly files: FileStore,
+    private readonly pool: ExtractionPool,
+    private readonly chunker: PageChunker,
+    private readonly index: () => Promise<SearchIndex>,
+    private readonly opts: IngestOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Re-queue documents a crash left mid-way; fail the ones that keep getting interrupted. */
+  recover(): void {
+    for (const row of this.docs.interrupted()) {
+      if (row.attempts >= MAX_ATTEMPTS) {
+        this.docs.markFailed(row.id, 'INGEST_INTERRUPTED', INGEST_FAILURES.INGEST_INTERRUPTED);
+        this.log.warn({ documentId: row.id }, 'document failed after repeated interruptions');
+      } else {
+        this.docs.requeue(row.id);
+        this.log.info({ documentId: row.id }, 'interrupted ingestion re-queued');
+      }
+    }
+  }
+
+  /** Start as many jobs as there are free workers. */
+  kick(): void {
+    if (this.kickScheduled) return;
+    this.kickScheduled = true;
+    setImmediate(() => {
+      this.kickScheduled = false;
+      while (!this.stopped && this.running < this.pool.size) {
+        const row = this.docs.claimNext();
+        if (!row) break;
+        this.running++;
+        void this.process(row).finally(() => {
+          this.running--;
+          if (this.running === 0 && !this.docs.hasQueued()) this.idleWaiters.splice(0).forEach((w) => w());
+          this.kick();
+        });
+      }
+      if (this.running === 0 && !this.docs.hasQueued()) this.idleWaiters.splice(0).forEach((w) => w());
+    });
+  }
+
+  /** Resolves when nothing is queued or processing (for tests and benchmarks). */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.kick();
+    });
+  }
+
+  get active(): number {
+    return this.running;
+  }
+
+  private async process(row: DocumentRow): Promise<void> {
+    const started = Date.now();
+    const index = await this.index();
+    index.discardContent(row.id); // leftovers of an interrupted attempt
+    const embedder = index.embedder;
+    let pendingPages: PageInput[] = [];
+    let pendingChunks: PageChunk[] = [];
+    const vectors: { chunkId: number; vector: Float32Array }[] = [];
+    let ord = 0;
+    let pagesDone = 0;
+    let textChars = 0;
+
+    const flushPages = () => {
+      if (pendingPages.length === 0) return;
+      this.docs.insertPages(row.id, pendingPages);
+      pendingPages = [];
+      this.docs.setProgress(row.id, pagesDone);
+    };
+    const flushChunks = async () => {
+      if (pendingChunks.length === 0) return;
+      const batch = pendingChunks;
+      pendingChunks = [];
+      let embeddings: Float32Array[];
+      try {
+        embeddings = await embedder.embedDocuments(batch.map((c) => c.text));
+      } catch (err) {
+        throw new IngestError('EMBEDDING_FAILED', `${INGEST_FAILURES.EMBEDDING_FAILED} (${(err as Error).message})`);
+      }
+      const ids = index.addChunks(
+        row.id,
+        batch.map((c, i) => ({ ...c, ord: ord++, embedding: embeddings[i]! })),
+      );
+      ids.forEach((id, i) => vectors.push({ chunkId: id, vector: embeddings[i]! }));
+    };
+
+    try {
+      const { failedPages } = await this.pool.extract(this.files.pathFor(row.id), this.opts, {
+        onMeta: ({ numPages, title }) => this.docs.setPageCount(row.id, numPages, title),
+        onPage: async (page) => {
+          pagesDone = page.pageNumber;
+          textChars += page.text.length;
+          pendingPages.push(page);
+          pendingChunks.push(...(await this.chunker.chunkPage(page.pageNumber, page.text)));
+          if (pendingPages.length >= PAGE_BATCH) flushPages();
+          if (pendingChunks.length >= EMBED_BATCH) await flushChunks();
+        },
+      });
+      flushPages();
+      await flushChunks();
+      if (textChars === 0) throw new IngestError('NO_EXTRACTABLE_TEXT');
+      index.publish(row.id, pagesDone, vectors);
+      this.log.info(
+        { documentId: row.id, pages: pagesDone, chunks: vectors.length, failedPages, ms: Date.now() - started },
+        'document ready',
+      );
+    } catch (err) {
+      if (this.stopped) return; // shutting down: left `processing`, re-queued at the next start
+      const { code, message } =
+        err instanceof IngestError
+          ? err
+          : isDiskFull(err)
+            ? { code: 'INSUFFICIENT_STORAGE' as const, message: 'The server ran out of disk space while processing this PDF.' }
+            : err instanceof AppError
+              ? err
+              : { code: 'INTERNAL_ERROR' as const, message: 'Processing failed unexpectedly; try again.' };
+      if (!(err instanceof IngestError)) this.log.error({ err, documentId: row.id }, 'ingestion failed unexpectedly');
+      try {
+        index.discardContent(row.id);
+        this.docs.markFailed(row.id, code, message);
+      } catch (e) {
+        this.log.error({ err: e, documentId: row.id }, 'could not record the ingestion failure');
+      }
+      this.log.info({ documentId: row.id, code }, 'document failed');
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,248 @@
+/**
+ * A pool of extraction worker processes. Each document is parsed in a child process under a wall-clock limit,
+ * a per-page progress limit and a resident-memory limit (worker_threads' resourceLimits do not cover the
+ * ArrayBuffers pdf.js decodes streams into, so memory is watched from outside and enforced with SIGKILL).
+ * A killed or crashed worker is replaced on the next job; the HTTP server's event loop never runs pdf.js.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { IngestError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ExtractRequest, WorkerMessage } from './protocol.js';
+
+const require = createRequire(import.meta.url);
+const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
+const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+const RSS_POLL_MS = 100;
+const RECYCLE_RSS_MB = 600;
+const RECYCLE_AFTER_JOBS = 200;
+
+export interface PoolOptions {
+  size: number;
+  timeoutMs: number;
+  pageTimeoutMs: number;
+  maxRssMb: number;
+  log: Logger;
+}
+
+export interface ExtractedPage {
+  pageNumber: number;
+  label: string | null;
+  text: string;
+}
+
+export interface ExtractHandlers {
+  onMeta(meta: { numPages: number; title: string | null }): void | Promise<void>;
+  onPage(page: ExtractedPage): void | Promise<void>;
+}
+
+interface Slot {
+  child: ChildProcess | null;
+  ready: Promise<void> | null;
+  jobs: number;
+  stderrTail: string;
+}
+
+/** Resident set size of a process in MiB, from /proc (Linux); null where unavailable. */
+export function rssMb(pid: number): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export class ExtractionPool {
+  private readonly slots: Slot[];
+  private readonly idle: Slot[];
+  private readonly waiters: ((slot: Slot) => void)[] = [];
+  private nextJobId = 1;
+  private closed = false;
+  /** Highest worker RSS seen, for benchmarks. */
+  peakWorkerRssMb = 0;
+
+  constructor(private readonly opts: PoolOptions) {
+    this.slots = Array.from({ length: opts.size }, () => ({ child: null, ready: null, jobs: 0, stderrTail: '' }));
+    this.idle = [...this.slots];
+  }
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  private spawn(slot: Slot): Promise<void> {
+    const child = fork(WORKER_FILE, [], {
+      execArgv: ['--import', TSX_LOADER, `--max-old-space-size=${this.opts.maxRssMb}`],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
+    slot.child = child;
+    slot.jobs = 0;
+    slot.stderrTail = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      slot.stderrTail = (slot.stderrTail + d.toString('utf8')).slice(-2000);
+    });
+    child.on('exit', () => {
+      if (slot.child === child) {
+        slot.child = null;
+        slot.ready = null;
+      }
+    });
+    slot.ready = new Promise<void>((resolve, reject) => {
+      const onMsg = (m: WorkerMessage) => {
+        if (m.type === 'ready') {
+          child.off('message', onMsg);
+          child.off('exit', onExit);
+          resolve();
+        }
+      };
+      const onExit = (code: number | null) => reject(new Error(`extraction worker exited during start-up (code ${code}): ${slot.stderrTail.slice(-500)}`));
+      child.on('message', onMsg);
+      child.once('exit', onExit);
+    });
+    return slot.ready;
+  }
+
+  private acquire(): Promise<Slot> {
+    const slot = this.idle.pop();
+    if (slot) return Promise.resolve(slot);
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(slot: Slot): void {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter(slot);
+    else this.idle.push(slot);
+  }
+
+  private kill(slot: Slot): void {
+    const child = slot.child;
+    slot.child = null;
+    slot.ready = null;
+    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+
+  /** Extract a PDF's pages, calling `onPage` in order. Rejects with an IngestError carrying a stable code. */
+  async extract(file: string, limits: { maxPages: number; maxChars: number }, handlers: ExtractHandlers): Promise<{ failedPages: number }> {
+    if (this.closed) throw new Error('extraction pool is closed');
+    const slot = await this.acquire();
+    try {
+      if (!slot.child || !slot.ready) this.spawn(slot);
+      await slot.ready;
+      const result = await this.run(slot, file, limits, handlers);
+      slot.jobs++;
+      const rss = slot.child?.pid ? rssMb(slot.child.pid) : null;
+      if ((rss !== null && rss > RECYCLE_RSS_MB) || slot.jobs >= RECYCLE_AFTER_JOBS) this.kill(slot);
+      return result;
+    } catch (err) {
+      this.kill(slot);
+      throw err;
+    } finally {
+      this.release(slot);
+    }
+  }
+
+  private run(slot: Slot, file: string, limits: { maxPages: number; maxChars: number }, handlers: ExtractHandlers): Promise<{ failedPages: number }> {
+    const child = slot.child!;
+    const jobId = this.nextJobId++;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      let chain: Promise<void> = Promise.resolve();
+      const timers: NodeJS.Timeout[] = [];
+      let pageTimer: NodeJS.Timeout | null = null;
+
+      const finish = (err: Error | null, value?: { failedPages: number }) => {
+        if (settled) return;
+        settled = true;
+        for (const t of timers) clearTimeout(t), clearInterval(t);
+        if (pageTimer) clearTimeout(pageTimer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        if (err) reject(err);
+        else resolve(value!);
+      };
+      const armPageTimer = () => {
+        if (pageTimer) clearTimeout(pageTimer);
+        pageTimer = setTimeout(() => {
+          this.kill(slot);
+          finish(new IngestError('PARSE_TIMEOUT', `Reading one page took longer than ${Math.round(this.opts.pageTimeoutMs / 1000)} s; the PDF may be pathologically complex.`));
+        }, this.opts.pageTimeoutMs);
+      };
+      let failed = false;
+      // Handlers run strictly in page order; the chain itself never rejects (a rejected chain would surface
+      // as an unhandled rejection in the server process).
+      const enqueue = (fn: () => void | Promise<void>) => {
+        chain = chain
+          .then(async () => {
+            if (!failed) await fn();
+          })
+          .catch((e: Error) => {
+            if (failed) return;
+            failed = true;
+            // A handler failed (storage, embedding): stop the worker, report the handler's error.
+            this.kill(slot);
+            finish(e);
+          });
+      };
+      const onMessage = (m: WorkerMessage) => {
+        if (!('jobId' in m) || m.jobId !== jobId) return;
+        armPageTimer();
+        switch (m.type) {
+          case 'meta':
+            enqueue(() => handlers.onMeta({ numPages: m.numPages, title: m.title }));
+            return;
+          case 'page':
+            enqueue(() => handlers.onPage({ pageNumber: m.pageNumber, label: m.label, text: m.text }));
+            return;
+          case 'done':
+            if (pageTimer) clearTimeout(pageTimer);
+            enqueue(() => finish(null, { failedPages: m.failedPages }));
+            return;
+          case 'error':
+            if (pageTimer) clearTimeout(pageTimer);
+            if (m.detail) this.opts.log.info({ code: m.code, detail: m.detail }, 'extraction failed');
+            enqueue(() => finish(new IngestError(m.code, m.message || undefined)));
+            return;
+        }
+      };
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+        const oom = /heap limit|out of memory|allocation failed/i.test(slot.stderrTail);
+        this.opts.log.warn({ code, signal, oom }, 'extraction worker died');
+        finish(oom ? new IngestError('PDF_TOO_COMPLEX') : new IngestError('PDF_MALFORMED', 'The PDF crashed the parser and could not be read.'));
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+
+      timers.push(
+        setTimeout(() => {
+          this.kill(slot);
+          finish(new IngestError('PARSE_TIMEOUT', `Reading the PDF took longer than ${Math.round(this.opts.timeoutMs / 1000)} s; it may be pathologically complex.`));
+        }, this.opts.timeoutMs),
+      );
+      timers.push(
+        setInterval(() => {
+          const rss = child.pid ? rssMb(child.pid) : null;
+          if (rss === null) return;
+          if (rss > this.peakWorkerRssMb) this.peakWorkerRssMb = rss;
+          if (rss > this.opts.maxRssMb) {
+            this.kill(slot);
+            finish(new IngestError('PDF_TOO_COMPLEX', `Reading the PDF needed more than ${this.opts.maxRssMb} MB of memory; it may be a decompression bomb or extremely complex.`));
+          }
+        }, RSS_POLL_MS),
+      );
+      armPageTimer();
+      const req: ExtractRequest = { type: 'extract', jobId, path: file, ...limits };
+      child.send(req);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const slot of this.slots) this.kill(slot);
+  }
+}

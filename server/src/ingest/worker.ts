@@ -1,0 +1,128 @@
+/**
+ * Extraction worker: a child process that opens PDFs with pdf.js and streams page text to the parent. It runs no
+ * document JavaScript, never evaluates font code, and may be killed at any moment by the parent's time and
+ * memory limits; a crash here can never take the HTTP server down.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { IngestFailureCode } from '../errors.js';
+import { layoutPage, type LayoutItem } from './layout.js';
+import { cleanText } from './normalize.js';
+import type { ExtractRequest, WorkerMessage } from './protocol.js';
+
+const require = createRequire(import.meta.url);
+const pdfjsRoot = path.dirname(require.resolve('pdfjs-dist/package.json'));
+const CMAP_URL = path.join(pdfjsRoot, 'cmaps') + path.sep;
+const STANDARD_FONTS_URL = path.join(pdfjsRoot, 'standard_fonts') + path.sep;
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjsPromise: Promise<PdfJs> | null = null;
+const loadPdfJs = () => (pdfjsPromise ??= import(pathToFileURL(path.join(pdfjsRoot, 'legacy/build/pdf.mjs')).href) as Promise<PdfJs>);
+
+function send(msg: WorkerMessage): Promise<void> {
+  return new Promise((resolve, reject) => process.send!(msg, undefined, {}, (err) => (err ? reject(err) : resolve())));
+}
+
+class ExtractFailure extends Error {
+  constructor(
+    readonly code: IngestFailureCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function classify(err: unknown): { code: IngestFailureCode; detail: string } {
+  if (err instanceof ExtractFailure) return { code: err.code, detail: err.message };
+  const e = err as { name?: string; message?: string };
+  const detail = `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`.slice(0, 300);
+  if (e?.name === 'PasswordException') return { code: 'PDF_ENCRYPTED', detail };
+  if (e?.name === 'RangeError' && /call stack/i.test(e.message ?? '')) return { code: 'PDF_MALFORMED', detail };
+  if (/array buffer allocation|out of memory|invalid array length|invalid typed array length/i.test(e?.message ?? '')) {
+    return { code: 'PDF_TOO_COMPLEX', detail };
+  }
+  return { code: 'PDF_MALFORMED', detail };
+}
+
+async function extract(req: ExtractRequest): Promise<void> {
+  const pdfjs = await loadPdfJs();
+  const data = new Uint8Array(fs.readFileSync(req.path));
+  const task = pdfjs.getDocument({
+    data,
+    cMapUrl: CMAP_URL,
+    cMapPacked: true,
+    standardFontDataUrl: STANDARD_FONTS_URL,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    enableXfa: false,
+    stopAtErrors: false,
+    verbosity: 0,
+  });
+  const doc = await task.promise;
+  try {
+    const numPages = doc.numPages;
+    if (numPages > req.maxPages) {
+      throw new ExtractFailure('TOO_MANY_PAGES', `The PDF has ${numPages} pages; this server accepts at most ${req.maxPages}.`);
+    }
+    let title: string | null = null;
+    try {
+      const meta = await doc.getMetadata();
+      const t = (meta.info as { Title?: unknown } | undefined)?.Title;
+      if (typeof t === 'string' && t.trim()) title = cleanText(t).slice(0, 300);
+    } catch {
+      // metadata is optional
+    }
+    let labels: string[] | null = null;
+    try {
+      labels = await doc.getPageLabels();
+    } catch {
+      labels = null;
+    }
+    await send({ type: 'meta', jobId: req.jobId, numPages, title });
+
+    let chars = 0;
+    let failedPages = 0;
+    for (let n = 1; n <= numPages; n++) {
+      let text = '';
+      try {
+        const page = await doc.getPage(n);
+        const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
+        const items: LayoutItem[] = [];
+        for (const i of content.items) if ('str' in i) items.push(i);
+        text = cleanText(layoutPage(items));
+        page.cleanup();
+      } catch (err) {
+        // A damaged page does not sink the document: pdf.js recovers what it can, we keep the other pages.
+        const { code } = classify(err);
+        if (code === 'PDF_TOO_COMPLEX') throw err;
+        failedPages++;
+      }
+      chars += text.length;
+      if (chars > req.maxChars) {
+        throw new ExtractFailure('TOO_MUCH_TEXT', `The PDF has more than ${req.maxChars.toLocaleString('en')} characters of text; this server accepts at most that per document.`);
+      }
+      const rawLabel = labels?.[n - 1];
+      const label = typeof rawLabel === 'string' && rawLabel.trim() ? cleanText(rawLabel).slice(0, 64) : null;
+      await send({ type: 'page', jobId: req.jobId, pageNumber: n, label, text });
+    }
+    await send({ type: 'done', jobId: req.jobId, failedPages });
+  } finally {
+    await doc.destroy().catch(() => undefined);
+  }
+}
+
+process.on('message', (msg: ExtractRequest) => {
+  if (msg?.type !== 'extract') return;
+  extract(msg).catch(async (err) => {
+    const { code, detail } = classify(err);
+    await send({ type: 'error', jobId: msg.jobId, code, message: err instanceof ExtractFailure ? err.message : '', detail }).catch(() => process.exit(1));
+  });
+});
+
+process.on('disconnect', () => process.exit(0));
+void send({ type: 'ready' });
+// pdf.js can leave rejected internal promises behind on damaged files; they must not kill a worker mid-document.
+process.on('unhandledRejection', () => undefined);

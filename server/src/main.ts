@@ -1,0 +1,56 @@
+/** `npm start`: parse config, open the data directory, listen, shut down cleanly on SIGTERM/SIGINT. */
+import http from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createServices } from './services.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.LOG_LEVEL });
+  const services = createServices(config, log);
+  const app = createApp(services);
+  const server = http.createServer(app);
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 300_000;
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.HOST, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  log.info({ host: config.HOST, port, dataDir: config.dataDir }, `Pagewise listening on http://${config.HOST}:${port}`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close();
+    server.closeIdleConnections();
+    services
+      .close()
+      .catch((err) => log.error({ err }, 'error during shutdown'))
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Pagewise failed to start: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

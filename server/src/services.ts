@@ -1,0 +1,101 @@
+/**
+ * Wires the stages together with explicit constructor arguments (no global settings object). The embedder is
+ * resolved in the background (a local model may need downloading); ingestion and search wait for it.
+ */
+import type { HealthResponse } from '@pagewise/shared';
+import type { Config } from './config.js';
+import { resolveEmbedder, type ResolvedEmbedder } from './index/embedders/select.js';
+import { LexicalIndex } from './index/lexical-index.js';
+import { SearchIndex } from './index/search-index.js';
+import { PageChunker } from './ingest/chunker.js';
+import { Library } from './ingest/library.js';
+import { IngestQueue } from './ingest/pipeline.js';
+import { ExtractionPool } from './ingest/pool.js';
+import type { Logger } from './logger.js';
+import { openDb, type Db } from './store/db.js';
+import { DocumentStore } from './store/documents.js';
+import { FileStore } from './store/files.js';
+
+export const VERSION = '0.1.0';
+
+export interface Services {
+  config: Config;
+  log: Logger;
+  db: Db;
+  docs: DocumentStore;
+  files: FileStore;
+  pool: ExtractionPool;
+  queue: IngestQueue;
+  library: Library;
+  /** Resolves once the embedder is known and the vector index matches the database. */
+  index: () => Promise<SearchIndex>;
+  health: () => HealthResponse;
+  close: () => Promise<void>;
+}
+
+export function createServices(config: Config, log: Logger): Services {
+  const db = openDb(config.dataDir);
+  const docs = new DocumentStore(db);
+  const files = new FileStore(config.dataDir);
+  const lexical = new LexicalIndex(db);
+  const pool = new ExtractionPool({
+    size: config.INGEST_WORKERS,
+    timeoutMs: config.PARSE_TIMEOUT_MS,
+    pageTimeoutMs: config.PARSE_PAGE_TIMEOUT_MS,
+    maxRssMb: config.PARSE_MAX_RSS_MB,
+    log: log.child({ part: 'extract' }),
+  });
+  const chunker = new PageChunker(config.CHUNK_SIZE, config.CHUNK_OVERLAP);
+
+  let resolved: ResolvedEmbedder | null = null;
+  let opened: SearchIndex | null = null;
+  const indexPromise: Promise<SearchIndex> = resolveEmbedder(config, log.child({ part: 'embedder' })).then(async (r) => {
+    resolved = r;
+    const index = new SearchIndex(db, docs, lexical, r.embedder, SearchIndex.fileIn(config.dataDir), log.child({ part: 'index' }));
+    await index.open();
+    opened = index;
+    return index;
+  });
+  // Without a usable embedder nothing can be indexed; surface it loudly but keep serving the library.
+  indexPromise.catch((err) => log.fatal({ err }, 'the embedder could not be initialised'));
+  const index = () => indexPromise;
+
+  const queue = new IngestQueue(docs, files, pool, chunker, index, { maxPages: config.MAX_PAGES, maxChars: config.MAX_CHARS_PER_DOC }, log.child({ part: 'ingest' }));
+  const library = new Library(docs, files, queue, index);
+
+  // Start-up reconciliation: interrupted ingestions back in the queue, stray temp/orphan files gone.
+  queue.recover();
+  const swept = files.reconcile(docs.allIds());
+  if (swept.tmpRemoved || swept.orphansRemoved) log.info(swept, 'removed leftover files');
+  void indexPromise.then(() => queue.kick(), () => undefined);
+
+  const health = (): HealthResponse => {
+    const r = resolved as ResolvedEmbedder | null;
+    const ix = opened as SearchIndex | null;
+    return {
+      ok: true,
+      version: VERSION,
+      embedder: {
+        state: r ? 'ready' : 'loading',
+        id: r?.embedder.id ?? null,
+        kind: r?.embedder.kind ?? null,
+        dimension: r?.embedder.dimension ?? null,
+        fallbackReason: r?.fallbackReason ?? null,
+      },
+      index: { vectors: ix?.vectorCount ?? 0, state: ix?.state ?? 'rebuilding' },
+      documents: docs.statusCounts(),
+    };
+  };
+
+  const close = async () => {
+    await queue.stop();
+    try {
+      (opened as SearchIndex | null)?.flush();
+    } catch (err) {
+      log.error({ err }, 'saving the vector index at shutdown failed');
+    }
+    db.close();
+  };
+
+  return { config, log, db, docs, files, pool, queue, library, index, health, close };
+}

@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+export type Db = Database.Database;
+
+/** Schema migrations, applied in order; `user_version` records how many ran. Never edit a shipped step. */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE documents (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL,
+    sha256        TEXT NOT NULL UNIQUE,
+    bytes         INTEGER NOT NULL,
+    pages         INTEGER,
+    pages_done    INTEGER NOT NULL DEFAULT 0,
+    status        TEXT NOT NULL CHECK (status IN ('queued','processing','ready','failed')),
+    error_code    TEXT,
+    error_message TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,
+    title         TEXT,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+  );
+  CREATE INDEX documents_status ON documents(status, created_at);
+
+  CREATE TABLE pages (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    page_number INTEGER NOT NULL,
+    label       TEXT,
+    text        TEXT NOT NULL,
+    PRIMARY KEY (document_id, page_number)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE chunks (
+    id          INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    ord         INTEGER NOT NULL,
+    page_start  INTEGER NOT NULL,
+    page_end    INTEGER NOT NULL,
+    char_start  INTEGER NOT NULL,
+    char_end    INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    embedding   BLOB
+  );
+  CREATE INDEX chunks_document ON chunks(document_id, ord);
+
+  CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    terms, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+  );
+
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  `,
+];
+
+export function openDb(dataDir: string): Db {
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = new Database(path.join(dataDir, 'pagewise.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+export function getMeta(db: Db, key: string): string | undefined {
+  const row = db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+  return row?.value;
+}
+
+export function setMeta(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+}

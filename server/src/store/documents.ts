@@ -1,0 +1,262 @@
+/** Document, page and chunk rows. Lexical rows are written by the LexicalIndex inside the same transactions. */
+import type { DocumentStatus, DocumentSummary, ErrorCode } from '@pagewise/shared';
+import type { Db } from './db.js';
+
+export interface DocumentRow {
+  id: string;
+  name: string;
+  sha256: string;
+  bytes: number;
+  pages: number | null;
+  pages_done: number;
+  status: DocumentStatus;
+  error_code: string | null;
+  error_message: string | null;
+  attempts: number;
+  title: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PageInput {
+  pageNumber: number;
+  label: string | null;
+  text: string;
+}
+
+export interface ChunkInput {
+  ord: number;
+  pageStart: number;
+  pageEnd: number;
+  charStart: number;
+  charEnd: number;
+  text: string;
+  embedding: Float32Array;
+}
+
+export interface ChunkRow {
+  id: number;
+  document_id: string;
+  page_start: number;
+  page_end: number;
+  char_start: number;
+  char_end: number;
+  text: string;
+}
+
+const now = () => new Date().toISOString();
+
+export function toSummary(row: DocumentRow, chunks: number): DocumentSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    pages: row.pages,
+    pagesDone: row.pages_done,
+    chunks,
+    bytes: row.bytes,
+    createdAt: row.created_at,
+    ...(row.status === 'failed' && row.error_code
+      ? { error: { code: row.error_code as ErrorCode, message: row.error_message ?? '' } }
+      : {}),
+  };
+}
+
+export class DocumentStore {
+  constructor(private readonly db: Db) {}
+
+  /** Insert a queued document, or return the existing one with the same bytes. */
+  insertOrGet(doc: { id: string; name: string; sha256: string; bytes: number }): { row: DocumentRow; created: boolean } {
+    const t = now();
+    const info = this.db
+      .prepare(
+        `INSERT INTO documents (id, name, sha256, bytes, status, created_at, updated_at)
+         VALUES (@id, @name, @sha256, @bytes, 'queued', @t, @t) ON CONFLICT(sha256) DO NOTHING`,
+      )
+      .run({ ...doc, t });
+    const row = this.db.prepare('SELECT * FROM documents WHERE sha256 = ?').get(doc.sha256) as DocumentRow;
+    return { row, created: info.changes === 1 };
+  }
+
+  get(id: string): DocumentRow | undefined {
+    return this.db.prepare('SELECT * FROM documents WHERE id = ?').get(id) as DocumentRow | undefined;
+  }
+
+  getBySha256(sha256: string): DocumentRow | undefined {
+    return this.db.prepare('SELECT * FROM documents WHERE sha256 = ?').get(sha256) as DocumentRow | undefined;
+  }
+
+  list(): DocumentRow[] {
+    return this.db.prepare('SELECT * FROM documents ORDER BY created_at DESC, id').all() as DocumentRow[];
+  }
+
+  chunkCounts(): Map<string, number> {
+    const rows = this.db.prepare('SELECT document_id, COUNT(*) AS n FROM chunks GROUP BY document_id').all() as {
+      document_id: string;
+      n: number;
+    }[];
+    return new Map(rows.map((r) => [r.document_id, r.n]));
+  }
+
+  chunkCount(id: string): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE document_id = ?').get(id) as { n: number }).n;
+  }
+
+  statusCounts(): Record<string, number> {
+    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM documents GROUP BY status').all() as { status: string; n: number }[];
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+
+  allIds(): Set<string> {
+    return new Set((this.db.prepare('SELECT id FROM documents').all() as { id: string }[]).map((r) => r.id));
+  }
+
+  /** Take the oldest queued document for processing. */
+  claimNext(): DocumentRow | undefined {
+    return this.db
+      .prepare(
+        `UPDATE documents SET status = 'processing', attempts = attempts + 1, pages_done = 0, updated_at = ?
+         WHERE id = (SELECT id FROM documents WHERE status = 'queued' ORDER BY created_at, id LIMIT 1)
+         RETURNING *`,
+      )
+      .get(now()) as DocumentRow | undefined;
+  }
+
+  hasQueued(): boolean {
+    return this.db.prepare(`SELECT 1 FROM documents WHERE status = 'queued' LIMIT 1`).get() !== undefined;
+  }
+
+  setPageCount(id: string, pages: number, title: string | null): void {
+    this.db.prepare('UPDATE documents SET pages = ?, title = ?, updated_at = ? WHERE id = ?').run(pages, title, now(), id);
+  }
+
+  setProgress(id: string, pagesDone: number): void {
+    this.db.prepare('UPDATE documents SET pages_done = ?, updated_at = ? WHERE id = ?').run(pagesDone, now(), id);
+  }
+
+  insertPages(documentId: string, pages: PageInput[]): void {
+    const stmt = this.db.prepare('INSERT OR REPLACE INTO pages (document_id, page_number, label, text) VALUES (?, ?, ?, ?)');
+    for (const p of pages) stmt.run(documentId, p.pageNumber, p.label, p.text);
+  }
+
+  /** Returns the new chunk ids, in input order. Call inside a transaction together with the lexical rows. */
+  insertChunks(documentId: string, chunks: ChunkInput[]): number[] {
+    const stmt = this.db.prepare(
+      `INSERT INTO chunks (document_id, ord, page_start, page_end, char_start, char_end, text, embedding)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    return chunks.map(
+      (c) =>
+        Number(
+          stmt.run(documentId, c.ord, c.pageStart, c.pageEnd, c.charStart, c.charEnd, c.text, Buffer.from(c.embedding.buffer, c.embedding.byteOffset, c.embedding.byteLength))
+            .lastInsertRowid,
+        ),
+    );
+  }
+
+  /** Returns false when the document is gone or no longer processing (deleted meanwhile). */
+  markReady(id: string, pagesDone: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE documents SET status = 'ready', pages_done = ?, error_code = NULL, error_message = NULL, updated_at = ?
+           WHERE id = ? AND status = 'processing'`,
+        )
+        .run(pagesDone, now(), id).changes === 1
+    );
+  }
+
+  markFailed(id: string, code: ErrorCode, message: string): void {
+    this.db
+      .prepare(`UPDATE documents SET status = 'failed', error_code = ?, error_message = ?, updated_at = ? WHERE id = ?`)
+      .run(code, message, now(), id);
+  }
+
+  requeue(id: string): void {
+    this.db
+      .prepare(`UPDATE documents SET status = 'queued', pages_done = 0, error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`)
+      .run(now(), id);
+  }
+
+  chunkIds(documentId: string): number[] {
+    return (this.db.prepare('SELECT id FROM chunks WHERE document_id = ?').all(documentId) as { id: number }[]).map((r) => r.id);
+  }
+
+  /** Remove pages and chunk rows (not lexical rows: the caller removes those in the same transaction). */
+  deleteContent(documentId: string): void {
+    this.db.prepare('DELETE FROM chunks WHERE document_id = ?').run(documentId);
+    this.db.prepare('DELETE FROM pages WHERE document_id = ?').run(documentId);
+  }
+
+  deleteRow(documentId: string): void {
+    this.db.prepare('DELETE FROM documents WHERE id = ?').run(documentId);
+  }
+
+  /** Documents left `processing` by a crash. */
+  interrupted(): DocumentRow[] {
+    return this.db.prepare(`SELECT * FROM documents WHERE status = 'processing'`).all() as DocumentRow[];
+  }
+
+  getChunks(ids: number[]): Map<number, ChunkRow & { document_name: string; label: string | null }> {
+    if (ids.length === 0) return new Map();
+    const rows = this.db
+      .prepare(
+        `SELECT c.id, c.document_id, c.page_start, c.page_end, c.char_start, c.char_end, c.text,
+                d.name AS document_name, p.label
+         FROM chunks c JOIN documents d ON d.id = c.document_id
+         LEFT JOIN pages p ON p.document_id = c.document_id AND p.page_number = c.page_start
+         WHERE c.id IN (SELECT value FROM json_each(?)) AND d.status = 'ready'`,
+      )
+      .all(JSON.stringify(ids)) as (ChunkRow & { document_name: string; label: string | null })[];
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  getPage(documentId: string, pageNumber: number): { label: string | null; text: string } | undefined {
+    return this.db.prepare('SELECT label, text FROM pages WHERE document_id = ? AND page_number = ?').get(documentId, pageNumber) as
+      | { label: string | null; text: string }
+      | undefined;
+  }
+
+  /** Chunk ids of ready documents, optionally limited to some documents. */
+  readyChunkIds(documentIds?: string[]): Set<number> {
+    const rows = documentIds
+      ? (this.db
+          .prepare(
+            `SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id
+             WHERE d.status = 'ready' AND c.document_id IN (SELECT value FROM json_each(?))`,
+          )
+          .all(JSON.stringify(documentIds)) as { id: number }[])
+      : (this.db.prepare(`SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ready'`).all() as {
+          id: number;
+        }[]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** Stored embeddings of ready documents' chunks, for rebuilding the vector index without re-embedding. */
+  *readyEmbeddings(): Generator<{ id: number; embedding: Float32Array | null }> {
+    const stmt = this.db.prepare(
+      `SELECT c.id, c.embedding FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ready' ORDER BY c.id`,
+    );
+    for (const r of stmt.iterate() as Iterable<{ id: number; embedding: Buffer | null }>) {
+      yield {
+        id: r.id,
+        embedding: r.embedding ? new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)) : null,
+      };
+    }
+  }
+
+  *allChunkTexts(batch: number): Generator<{ id: number; text: string }[]> {
+    let last = 0;
+    const stmt = this.db.prepare('SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT ?');
+    for (;;) {
+      const rows = stmt.all(last, batch) as { id: number; text: string }[];
+      if (rows.length === 0) return;
+      yield rows;
+      last = rows[rows.length - 1]!.id;
+    }
+  }
+
+  setEmbedding(id: number, embedding: Float32Array): void {
+    this.db.prepare('UPDATE chunks SET embedding = ? WHERE id = ?').run(Buffer.from(embedding.buffer, embedding.byteOffset, embedding.byteLength), id);
+  }
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * Every stable error code the API can return, in the error body or on a failed document.
+ * Clients branch on these codes, never on message text.
+ */
+export const ERROR_CODES = [
+  // request shape
+  'VALIDATION_ERROR',
+  'NOT_FOUND',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  // uploads (RELIABILITY rows 1-10)
+  'NO_FILES',
+  'FILE_TOO_LARGE',
+  'TOO_MANY_FILES',
+  'MALFORMED_UPLOAD',
+  'EMPTY_FILE',
+  'NOT_A_PDF',
+  'INSUFFICIENT_STORAGE',
+  // extraction (rows 11-22), stored on failed documents
+  'PDF_ENCRYPTED',
+  'PDF_MALFORMED',
+  'PDF_TOO_COMPLEX',
+  'PARSE_TIMEOUT',
+  'TOO_MANY_PAGES',
+  'TOO_MUCH_TEXT',
+  'NO_EXTRACTABLE_TEXT',
+  'EMBEDDING_FAILED',
+  'INGEST_INTERRUPTED',
+  // catch-all
+  'INTERNAL_ERROR',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+
+export const ErrorDetailSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+});
+export type ErrorDetail = z.infer<typeof ErrorDetailSchema>;
+
+/** The one error body every non-2xx JSON response carries. */
+export const ErrorBodySchema = z.object({ error: ErrorDetailSchema });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+export const HealthResponseSchema = z.object({
+  ok: z.literal(true),
+  version: z.string(),
+  embedder: z.object({
+    /** `loading` until the configured embedder has been resolved. */
+    state: z.enum(['loading', 'ready']),
+    id: z.string().nullable(),
+    kind: z.enum(['local', 'openai', 'builtin']).nullable(),
+    dimension: z.number().int().nullable(),
+    /** Set when `auto` fell back to the built-in embedder: why the local model could not be used. */
+    fallbackReason: z.string().nullable(),
+  }),
+  index: z.object({
+    vectors: z.number().int(),
+    state: z.enum(['ready', 'rebuilding']),
+  }),
+  documents: z.record(z.string(), z.number().int()),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;

@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './limits.js';
+export * from './documents.js';
+export * from './search.js';
+export * from './health.js';
