@@ -1,4 +1,8 @@
-/** BM25 keyword search over SQLite FTS5. Rows are pre-tokenized by `tokenize` so all languages share one path. */
+/**
+ * BM25 keyword search over SQLite FTS5. Rows are pre-tokenized by `tokenize` so all languages share one path.
+ * Each row has the chunk's own terms and, in a second column weighted lower, its document's context (name,
+ * title, opening text), so "Apple's gross margin" finds Apple's filing even on pages that never say "Apple".
+ */
 import type { Db } from '../store/db.js';
 import { tokenize } from './tokenize.js';
 
@@ -7,13 +11,50 @@ export interface LexicalHit {
   score: number;
 }
 
+/** bm25 column weights: chunk text, document context. */
+const TEXT_WEIGHT = 1.0;
+const CONTEXT_WEIGHT = 0.35;
+
 export class LexicalIndex {
   constructor(private readonly db: Db) {}
 
   /** Call inside the transaction that inserts the chunk rows. */
-  add(entries: { chunkId: number; text: string }[]): void {
-    const stmt = this.db.prepare('INSERT INTO chunks_fts (rowid, terms) VALUES (?, ?)');
-    for (const e of entries) stmt.run(e.chunkId, tokenize(e.text).join(' '));
+  add(entries: { chunkId: number; text: string; context: string }[]): void {
+    const stmt = this.db.prepare('INSERT INTO chunks_fts (rowid, terms, context) VALUES (?, ?, ?)');
+    for (const e of entries) stmt.run(e.chunkId, tokenize(e.text).join(' '), tokenize(e.context).join(' '));
+  }
+
+  /** Index what a document is about (its context), for the document-level prior. */
+  setDocumentContext(documentId: string, context: string): void {
+    const row = this.db.prepare('SELECT rowid FROM documents WHERE id = ?').get(documentId) as { rowid: number } | undefined;
+    if (!row) return;
+    this.db.prepare('DELETE FROM documents_fts WHERE rowid = ?').run(row.rowid);
+    this.db.prepare('INSERT INTO documents_fts (rowid, context) VALUES (?, ?)').run(row.rowid, tokenize(context).join(' '));
+  }
+
+  deleteDocumentContext(documentId: string): void {
+    const row = this.db.prepare('SELECT rowid FROM documents WHERE id = ?').get(documentId) as { rowid: number } | undefined;
+    if (row) this.db.prepare('DELETE FROM documents_fts WHERE rowid = ?').run(row.rowid);
+  }
+
+  /**
+   * BM25 of the query against each ready document's context, scaled to [0, 1] by the best one. Terms every
+   * document shares (boilerplate) carry no weight; names that single a document out ("Apple", "NVIDIA") do.
+   */
+  documentScores(text: string, documentIds?: string[]): Map<string, number> {
+    const terms = [...new Set(tokenize(text))];
+    if (terms.length === 0) return new Map();
+    const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
+    const filter = documentIds ? 'AND d.id IN (SELECT value FROM json_each(@docs))' : '';
+    const rows = this.db
+      .prepare(
+        `SELECT d.id, bm25(documents_fts) AS rank FROM documents_fts f
+         JOIN documents d ON d.rowid = f.rowid AND d.status = 'ready'
+         WHERE documents_fts MATCH @match ${filter}`,
+      )
+      .all({ match, ...(documentIds ? { docs: JSON.stringify(documentIds) } : {}) }) as { id: string; rank: number }[];
+    const best = Math.max(0, ...rows.map((r) => -r.rank));
+    return new Map(best > 0 ? rows.map((r) => [r.id, -r.rank / best]) : []);
   }
 
   delete(chunkIds: number[]): void {
@@ -29,7 +70,7 @@ export class LexicalIndex {
     const filter = documentIds ? 'AND c.document_id IN (SELECT value FROM json_each(@docs))' : '';
     const rows = this.db
       .prepare(
-        `SELECT f.rowid AS id, bm25(chunks_fts) AS rank
+        `SELECT f.rowid AS id, bm25(chunks_fts, ${TEXT_WEIGHT}, ${CONTEXT_WEIGHT}) AS rank
          FROM chunks_fts f
          JOIN chunks c ON c.id = f.rowid
          JOIN documents d ON d.id = c.document_id AND d.status = 'ready'

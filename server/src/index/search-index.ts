@@ -8,11 +8,17 @@ import type { SearchResult } from '@pagewise/shared';
 import type { Logger } from '../logger.js';
 import { getMeta, setMeta, type Db } from '../store/db.js';
 import type { ChunkInput, DocumentStore } from '../store/documents.js';
-import type { Embedder } from './embedders/types.js';
+import { withContext, type Embedder } from './embedders/types.js';
 import type { LexicalIndex } from './lexical-index.js';
 import { VectorIndex } from './vector-index.js';
 
 const RRF_K = 60;
+/**
+ * Strength of the document-level prior: a chunk's fused score is multiplied by (1 + DOC_PRIOR × its document's
+ * normalised context score). Measured on sec-10-q with the built-in embedder (filing-level hit@5):
+ * 0 → 0.60, 0.5 → 0.87, 1 → 0.93, 2 → 0.95. It never reorders chunks within one document.
+ */
+const DOC_PRIOR = 2;
 const EMBEDDINGS_META_KEY = 'embeddings_embedder';
 
 export interface SearchOptions {
@@ -88,20 +94,33 @@ export class SearchIndex {
   }
 
   private async reembedAll(): Promise<void> {
+    const contexts = new Map<string, Float32Array>();
     for (const batch of this.docs.allChunkTexts(256)) {
       const vectors = await this.embedder.embedDocuments(batch.map((b) => b.text));
-      this.db.transaction(() => batch.forEach((b, i) => this.docs.setEmbedding(b.id, vectors[i]!)))();
+      for (const b of batch) {
+        if (b.context && !contexts.has(b.context)) contexts.set(b.context, (await this.embedder.embedDocuments([b.context]))[0]!);
+      }
+      this.db.transaction(() =>
+        batch.forEach((b, i) => this.docs.setEmbedding(b.id, withContext(vectors[i]!, b.context ? contexts.get(b.context)! : null))),
+      )();
     }
     // Vectors from the old embedder are useless now.
     this.vectors = VectorIndex.empty(this.file, this.embedder.id, this.embedder.dimension);
     this.vectors.save();
   }
 
+  setDocumentContext(documentId: string, context: string): void {
+    this.db.transaction(() => {
+      this.docs.setContext(documentId, context);
+      this.lexical.setDocumentContext(documentId, context);
+    })();
+  }
+
   /** Store a batch of a document's chunks with their lexical entries (not yet searchable: the doc is not ready). */
-  addChunks(documentId: string, chunks: ChunkInput[]): number[] {
+  addChunks(documentId: string, context: string, chunks: ChunkInput[]): number[] {
     return this.db.transaction(() => {
       const ids = this.docs.insertChunks(documentId, chunks);
-      this.lexical.add(ids.map((id, i) => ({ chunkId: id, text: chunks[i]!.text })));
+      this.lexical.add(ids.map((id, i) => ({ chunkId: id, text: chunks[i]!.text, context })));
       return ids;
     })();
   }
@@ -119,6 +138,7 @@ export class SearchIndex {
     const ids = this.docs.chunkIds(documentId);
     this.db.transaction(() => {
       this.lexical.delete(ids);
+      this.lexical.deleteDocumentContext(documentId);
       this.docs.deleteContent(documentId);
     })();
     this.vectors?.delete(ids);
@@ -128,6 +148,7 @@ export class SearchIndex {
     const ids = this.docs.chunkIds(documentId);
     this.db.transaction(() => {
       this.lexical.delete(ids);
+      this.lexical.deleteDocumentContext(documentId);
       this.docs.deleteContent(documentId);
       this.docs.deleteRow(documentId);
     })();
@@ -149,8 +170,13 @@ export class SearchIndex {
     const fused = new Map<number, number>();
     lexical.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + 1 / (RRF_K + rank + 1)));
     dense.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + 1 / (RRF_K + rank + 1)));
+    const rows = this.docs.getChunks([...fused.keys()]);
+    const prior = this.lexical.documentScores(query, opts.documentIds);
+    for (const [id, score] of fused) {
+      const doc = rows.get(id)?.document_id;
+      fused.set(id, score * (1 + DOC_PRIOR * (doc ? (prior.get(doc) ?? 0) : 0)));
+    }
     const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
-    const rows = this.docs.getChunks(ranked.slice(0, pool * 2).map(([id]) => id));
 
     const results: SearchResult[] = [];
     const seenPages = new Set<string>();

@@ -6,6 +6,7 @@
  * interruptions, which points at a file that kills the process).
  */
 import { AppError, IngestError, INGEST_FAILURES, isDiskFull } from '../errors.js';
+import { withContext } from '../index/embedders/types.js';
 import type { SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { DocumentRow, DocumentStore, PageInput } from '../store/documents.js';
@@ -53,16 +54,19 @@ export class IngestQueue {
 
   /** Start as many jobs as there are free workers. */
   kick(): void {
-    if (this.kickScheduled) return;
+    if (this.kickScheduled || this.stopped) return;
     this.kickScheduled = true;
     setImmediate(() => {
       this.kickScheduled = false;
-      while (!this.stopped && this.running < this.pool.size) {
+      // After stop() the database may already be closed: touch nothing.
+      if (this.stopped) return;
+      while (this.running < this.pool.size) {
         const row = this.docs.claimNext();
         if (!row) break;
         this.running++;
         void this.process(row).finally(() => {
           this.running--;
+          if (this.stopped) return;
           if (this.running === 0 && !this.docs.hasQueued()) this.idleWaiters.splice(0).forEach((w) => w());
           this.kick();
         });
@@ -92,8 +96,12 @@ export class IngestQueue {
     let pendingChunks: PageChunk[] = [];
     const vectors: { chunkId: number; vector: Float32Array }[] = [];
     let ord = 0;
+    let context: string | null = null;
+    let contextVector: Float32Array | null = null;
     let pagesDone = 0;
     let textChars = 0;
+    let title: string | null = null;
+    let firstText = '';
 
     const flushPages = () => {
       if (pendingPages.length === 0) return;
@@ -107,21 +115,31 @@ export class IngestQueue {
       pendingChunks = [];
       let embeddings: Float32Array[];
       try {
+        if (context === null) {
+          context = documentContext(row.name, title, firstText);
+          index.setDocumentContext(row.id, context);
+          contextVector = (await embedder.embedDocuments([context]))[0] ?? null;
+        }
         embeddings = await embedder.embedDocuments(batch.map((c) => c.text));
       } catch (err) {
         throw new IngestError('EMBEDDING_FAILED', `${INGEST_FAILURES.EMBEDDING_FAILED} (${(err as Error).message})`);
       }
       const ids = index.addChunks(
         row.id,
-        batch.map((c, i) => ({ ...c, ord: ord++, embedding: embeddings[i]! })),
+        context ?? '',
+        batch.map((c, i) => ({ ...c, ord: ord++, embedding: withContext(embeddings[i]!, contextVector) })),
       );
       ids.forEach((id, i) => vectors.push({ chunkId: id, vector: embeddings[i]! }));
     };
 
     try {
       const { failedPages } = await this.pool.extract(this.files.pathFor(row.id), this.opts, {
-        onMeta: ({ numPages, title }) => this.docs.setPageCount(row.id, numPages, title),
+        onMeta: (meta) => {
+          title = meta.title;
+          this.docs.setPageCount(row.id, meta.numPages, meta.title);
+        },
         onPage: async (page) => {
+          if (!firstText && page.text) firstText = page.text;
           pagesDone = page.pageNumber;
           textChars += page.text.length;
           pendingPages.push(page);
@@ -163,4 +181,17 @@ export class IngestQueue {
     this.stopped = true;
     await this.pool.close();
   }
+}
+
+const CONTEXT_OPENING_CHARS = 600;
+
+/**
+ * What a document is, in a few hundred characters: its file name, its title metadata when that is words (not an
+ * accession number), and its opening text, where reports, filings and manuals name their subject.
+ */
+export function documentContext(name: string, title: string | null, firstText: string): string {
+  const stem = name.replace(/\.pdf$/i, '').replace(/[_]+/g, ' ');
+  const usefulTitle = title && /[A-Za-z\u00c0-\uffff]{3}/.test(title) && title !== stem ? title : null;
+  const opening = firstText.replace(/\s+/g, ' ').slice(0, CONTEXT_OPENING_CHARS);
+  return [stem, usefulTitle, opening].filter(Boolean).join('\n');
 }

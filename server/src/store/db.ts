@@ -19,6 +19,9 @@ const MIGRATIONS: string[] = [
     error_message TEXT,
     attempts      INTEGER NOT NULL DEFAULT 0,
     title         TEXT,
+    -- What the document is (file name, title, opening text): indexed with every chunk so that a question
+    -- naming the company, report or product finds its passages even when a page never repeats the name.
+    context       TEXT,
     created_at    TEXT NOT NULL,
     updated_at    TEXT NOT NULL
   );
@@ -46,7 +49,12 @@ const MIGRATIONS: string[] = [
   CREATE INDEX chunks_document ON chunks(document_id, ord);
 
   CREATE VIRTUAL TABLE chunks_fts USING fts5(
-    terms, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+    terms, context, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
+  );
+
+  -- Document-level keyword index over each document's context (rowid = documents.rowid).
+  CREATE VIRTUAL TABLE documents_fts USING fts5(
+    context, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2'
   );
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

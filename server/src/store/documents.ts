@@ -14,6 +14,7 @@ export interface DocumentRow {
   error_message: string | null;
   attempts: number;
   title: string | null;
+  context: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -128,6 +129,10 @@ export class DocumentStore {
 
   setPageCount(id: string, pages: number, title: string | null): void {
     this.db.prepare('UPDATE documents SET pages = ?, title = ?, updated_at = ? WHERE id = ?').run(pages, title, now(), id);
+  }
+
+  setContext(id: string, context: string): void {
+    this.db.prepare('UPDATE documents SET context = ? WHERE id = ?').run(context, id);
   }
 
   setProgress(id: string, pagesDone: number): void {
@@ -245,11 +250,13 @@ export class DocumentStore {
     }
   }
 
-  *allChunkTexts(batch: number): Generator<{ id: number; text: string }[]> {
+  *allChunkTexts(batch: number): Generator<{ id: number; text: string; context: string | null }[]> {
     let last = 0;
-    const stmt = this.db.prepare('SELECT id, text FROM chunks WHERE id > ? ORDER BY id LIMIT ?');
+    const stmt = this.db.prepare(
+      'SELECT c.id, c.text, d.context FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id > ? ORDER BY c.id LIMIT ?',
+    );
     for (;;) {
-      const rows = stmt.all(last, batch) as { id: number; text: string }[];
+      const rows = stmt.all(last, batch) as { id: number; text: string; context: string | null }[];
       if (rows.length === 0) return;
       yield rows;
       last = rows[rows.length - 1]!.id;

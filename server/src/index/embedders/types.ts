@@ -17,3 +17,17 @@ export function normalize(v: Float32Array): Float32Array {
   if (n > 0) for (let i = 0; i < v.length; i++) v[i] = v[i]! / n;
   return v;
 }
+
+/** How much of the document context vector is mixed into each passage vector. */
+export const CONTEXT_MIX = 0.35;
+
+/**
+ * A passage vector that also knows which document it is from: the passage embedding plus a smaller share of
+ * the document-context embedding, renormalised. The context is embedded once per document, not per chunk.
+ */
+export function withContext(passage: Float32Array, context: Float32Array | null, mix = CONTEXT_MIX): Float32Array {
+  if (!context) return passage;
+  const out = new Float32Array(passage.length);
+  for (let i = 0; i < passage.length; i++) out[i] = passage[i]! + mix * context[i]!;
+  return normalize(out);
+}

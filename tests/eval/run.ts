@@ -1,0 +1,124 @@
+/**
+ * `npm run eval` — retrieval quality over a folder of PDFs and a question file, through the real HTTP API.
+ *
+ *   npm run eval                                   # sec-10-q: 20 filings, 195 questions
+ *   npm run eval -- --pdfs DIR --questions Q.json  # any folder + question file with gold pages
+ *   options: --k 10  --out result.json  --data-dir DIR (reuse an ingested library)
+ *
+ * Reports filing-level hit@5 per question type, page-level hit@1/5/10 and MRR where gold pages exist,
+ * evidence@5 (a gold string/figure found in a top-5 passage), per type and language, and search latency.
+ * Configuration (EMBEDDER, CHUNK_SIZE, CHUNK_OVERLAP, …) comes from the environment like `npm start`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { SearchResponse } from '@pagewise/shared';
+import { CORPORA } from '../support/corpora.js';
+import { startTestServer, upload, waitForIngestion } from '../support/server.js';
+import { loadJsonQuestions, loadSecQuestions, matchesPattern, type EvalQuestion } from './questions.js';
+import { summarize, type QuestionResult } from './metrics.js';
+
+const { values: args } = parseArgs({
+  options: {
+    pdfs: { type: 'string' },
+    questions: { type: 'string' },
+    k: { type: 'string', default: '10' },
+    out: { type: 'string' },
+    'data-dir': { type: 'string' },
+    name: { type: 'string' },
+  },
+});
+
+const pdfDir = args.pdfs ?? path.join(CORPORA, 'sec-10-q');
+const questions: EvalQuestion[] = args.questions
+  ? loadJsonQuestions(args.questions)
+  : loadSecQuestions(path.join(CORPORA, 'sec-10-q', 'qna_data.csv'));
+const name = args.name ?? (args.questions ? path.basename(args.questions, '.json') : 'sec-10-q');
+const k = Number(args.k);
+
+const env: Record<string, string> = { LOG_LEVEL: 'warn', EMBEDDER: process.env.EMBEDDER ?? 'builtin' };
+for (const key of ['CHUNK_SIZE', 'CHUNK_OVERLAP', 'INGEST_WORKERS', 'EMBED_BASE_URL', 'EMBED_MODEL', 'EMBED_API_KEY', 'LOCAL_EMBED_MODEL']) {
+  const v = process.env[key];
+  if (v) env[key] = v;
+}
+env.INGEST_WORKERS ??= String(Math.max(1, os.availableParallelism()));
+
+const dataDir = args['data-dir'];
+const server = await startTestServer(env, dataDir);
+try {
+  const pdfs = fs.readdirSync(pdfDir).filter((f) => f.toLowerCase().endsWith('.pdf')).sort();
+  const t0 = Date.now();
+  for (let i = 0; i < pdfs.length; i += 20) {
+    const res = await upload(server.url, pdfs.slice(i, i + 20).map((f) => ({ path: path.join(pdfDir, f) })));
+    if (res.status >= 400) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
+  }
+  await waitForIngestion(server.url, 30 * 60_000);
+  const ingestMs = Date.now() - t0;
+  const health = (await (await fetch(`${server.url}/api/health`)).json()) as { embedder: { id: string } };
+
+  const results: QuestionResult[] = [];
+  for (const q of questions) {
+    const t = performance.now();
+    const res = await fetch(`${server.url}/api/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: q.question, k }),
+    });
+    const ms = performance.now() - t;
+    if (!res.ok) throw new Error(`search failed for ${q.id}: ${res.status} ${await res.text()}`);
+    const { results: hits } = (await res.json()) as SearchResponse;
+    const docRank = hits.findIndex((h) => q.docs.some((p) => matchesPattern(h.documentName, p)));
+    const pageRank = q.pages?.length
+      ? hits.findIndex((h) => q.pages!.some((g) => g.page === h.page && matchesPattern(h.documentName, g.doc)))
+      : null;
+    const top5 = hits.slice(0, 5).map((h) => normalizeForEvidence(h.text)).join('\n');
+    const ev = q.evidence?.length ? q.evidence.map((e) => top5.includes(normalizeForEvidence(e))) : null;
+    results.push({
+      id: q.id,
+      type: q.type,
+      lang: q.lang,
+      ms,
+      docRank: docRank < 0 ? null : docRank + 1,
+      pageRank: pageRank === null ? undefined : pageRank < 0 ? null : pageRank + 1,
+      evidenceAny: ev ? ev.some(Boolean) : undefined,
+      evidenceAll: ev ? ev.every(Boolean) : undefined,
+      top: hits.slice(0, 5).map((h) => `${h.documentName}#${h.page}`),
+    });
+  }
+
+  const summary = summarize(results);
+  const report = {
+    name,
+    embedder: health.embedder.id,
+    chunkSize: server.services.config.CHUNK_SIZE,
+    chunkOverlap: server.services.config.CHUNK_OVERLAP,
+    documents: pdfs.length,
+    questions: questions.length,
+    ingestSeconds: Math.round(ingestMs / 100) / 10,
+    ...summary,
+    results,
+  };
+  const out = args.out ?? path.join(os.tmpdir(), `pagewise-eval-${name}.json`);
+  fs.writeFileSync(out, JSON.stringify(report, null, 2));
+
+  const fmt = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(3));
+  console.log(`\n${name}: ${questions.length} questions over ${pdfs.length} PDFs, embedder ${health.embedder.id}, chunk ${report.chunkSize}/${report.chunkOverlap}`);
+  console.log('group                              n   doc@5  page@1  page@5  page@10  MRR    evid@5(any/all)');
+  for (const g of summary.groups) {
+    console.log(
+      `${g.group.padEnd(32)} ${String(g.n).padStart(4)}   ${fmt(g.docHit5)}  ${fmt(g.pageHit1)}  ${fmt(g.pageHit5)}  ${fmt(g.pageHit10)}   ${fmt(g.mrr)}  ${fmt(g.evidenceAny5)}/${fmt(g.evidenceAll5)}${g.evidenceN ? ` (n=${g.evidenceN})` : ''}`,
+    );
+  }
+  console.log(`search latency p50 ${summary.latency.p50.toFixed(1)} ms, p95 ${summary.latency.p95.toFixed(1)} ms; ingest ${report.ingestSeconds} s`);
+  const all = summary.groups.find((g) => g.group === 'all')!;
+  console.log(
+    `SUMMARY ${name} doc@5=${fmt(all.docHit5)} page@5=${fmt(all.pageHit5)} mrr=${fmt(all.mrr)} evidence@5=${fmt(all.evidenceAny5)} p50=${summary.latency.p50.toFixed(1)}ms p95=${summary.latency.p95.toFixed(1)}ms (json: ${out})`,
+  );
+} finally {
+  await server.close({ keepData: Boolean(dataDir) });
+}
+
+function normalizeForEvidence(s: string): string {
+  return s.toLowerCase().replace(/(\d),(?=\d{3})/g, '$1').replace(/\s+/g, ' ');
+}
