@@ -5,6 +5,8 @@ import { errorHandler, apiNotFound } from './http/onerror.js';
 import { documentsRouter } from './http/routes/documents/index.js';
 import { healthRouter } from './http/routes/health.js';
 import { searchRouter } from './http/routes/search.js';
+import { chatRouter } from './http/routes/chat.js';
+import { conversationsRouter } from './http/routes/conversations.js';
 import type { Services } from './services.js';
 
 export type { Services } from './services.js';
@@ -33,6 +35,8 @@ export function createApp(s: Services): express.Express {
     maxFiles: s.config.MAX_FILES_PER_UPLOAD,
   }));
   api.use('/search', searchRouter(s.index));
+  api.use('/chat', chatRouter(s.chat, s.conversations, s.streams, s.log.child({ part: 'chat' })));
+  api.use('/conversations', conversationsRouter(s.conversations));
   api.use(apiNotFound);
   app.use('/api', api);
   app.use(errorHandler(s.log));

@@ -37,6 +37,31 @@ const EnvSchema = z.object({
   EMBED_BATCH: int(64, 1, 2048),
   EMBED_TIMEOUT_MS: int(60_000, 1000),
 
+  /** OpenAI-compatible chat endpoint (DeepSeek API, Ollama, vLLM, llama.cpp, LM Studio). Unset = extractive answers. */
+  LLM_BASE_URL: optStr(),
+  LLM_API_KEY: optStr(),
+  LLM_MODEL: str('deepseek-chat'),
+  /** Model for small utility calls (follow-up rewriting); defaults to LLM_MODEL. Prefer a non-reasoning model. */
+  LLM_UTILITY_MODEL: optStr(),
+  /** The model's context window in tokens; passages are dropped weakest-first to fit. */
+  LLM_CONTEXT_TOKENS: int(16_384, 1024),
+  /** Most tokens an answer may take (reasoning models count their reasoning here too). */
+  LLM_MAX_TOKENS: int(2048, 64),
+  LLM_TEMPERATURE: z.preprocess(emptyAsUndefined, z.coerce.number().min(0).max(2).default(0.2)),
+  /** No response headers from the endpoint within this time → LLM_TIMEOUT (not retried). */
+  LLM_FIRST_BYTE_TIMEOUT_MS: int(30_000, 100),
+  /** No stream chunk for this long once streaming → LLM_TIMEOUT. */
+  LLM_IDLE_TIMEOUT_MS: int(30_000, 100),
+  /** Attempts for 429/5xx/connection failures before the first token (1 = no retry). */
+  LLM_MAX_ATTEMPTS: int(3, 1, 10),
+  /** Longest total wait across retries before giving up. */
+  LLM_RETRY_BUDGET_MS: int(20_000, 0),
+  /** Passages retrieved for each question. */
+  CHAT_TOP_K: int(8, 1, 50),
+  /** Concurrent chat streams, in all and per client address; more → 429 TOO_MANY_STREAMS. */
+  MAX_STREAMS: int(64, 1),
+  MAX_STREAMS_PER_CLIENT: int(8, 1),
+
   /** Largest accepted PDF, in MiB. */
   MAX_UPLOAD_MB: int(50, 1, 4096),
   /** Most files in one upload request. */
@@ -81,5 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (c.EMBEDDER === 'openai' && !c.EMBED_BASE_URL) {
     throw new ConfigError('Invalid configuration:\n  EMBEDDER=openai needs EMBED_BASE_URL (e.g. http://localhost:11434/v1)');
   }
+  if (c.LLM_BASE_URL && !/^https?:\/\//i.test(c.LLM_BASE_URL)) throw new ConfigError('Invalid configuration:\n  LLM_BASE_URL must be an http(s) URL, e.g. https://api.deepseek.com/v1');
+  if (c.LLM_MAX_TOKENS >= c.LLM_CONTEXT_TOKENS) throw new ConfigError('Invalid configuration:\n  LLM_MAX_TOKENS must be smaller than LLM_CONTEXT_TOKENS');
   return { ...c, dataDir: path.resolve(c.DATA_DIR), isProduction: c.NODE_ENV === 'production' };
 }

@@ -35,6 +35,8 @@ export const notAPdf = (name: string) =>
   new AppError(415, 'NOT_A_PDF', `"${name}" is not a PDF (no %PDF- header in its first 1 KB).`);
 export const insufficientStorage = () =>
   new AppError(507, 'INSUFFICIENT_STORAGE', 'The server has run out of disk space; nothing was stored. Free some space and try again.');
+export const tooManyStreams = () =>
+  new AppError(429, 'TOO_MANY_STREAMS', 'Too many answers are streaming at once; wait for one to finish and try again.');
 export const internalError = () => new AppError(500, 'INTERNAL_ERROR', 'Something went wrong on the server.');
 
 /** Reasons a document ends `failed`, with the sentence shown to the user. */

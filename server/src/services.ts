@@ -3,6 +3,10 @@
  * resolved in the background (a local model may need downloading); ingestion and search wait for it.
  */
 import type { HealthResponse } from '@pagewise/shared';
+import { ChatService } from './answer/chat.js';
+import { OpenAIChatModel, type ChatModel } from './answer/llm.js';
+import { StreamRegistry } from './http/routes/chat.js';
+import { ConversationStore } from './store/conversations.js';
 import type { Config } from './config.js';
 import { resolveEmbedder, type ResolvedEmbedder } from './index/embedders/select.js';
 import { LexicalIndex } from './index/lexical-index.js';
@@ -27,6 +31,10 @@ export interface Services {
   pool: ExtractionPool;
   queue: IngestQueue;
   library: Library;
+  conversations: ConversationStore;
+  chatModel: ChatModel | null;
+  chat: ChatService;
+  streams: StreamRegistry;
   /** Resolves once the embedder is known and the vector index matches the database. */
   index: () => Promise<SearchIndex>;
   health: () => HealthResponse;
@@ -63,6 +71,19 @@ export function createServices(config: Config, log: Logger): Services {
   const queue = new IngestQueue(docs, files, pool, chunker, index, { maxPages: config.MAX_PAGES, maxChars: config.MAX_CHARS_PER_DOC }, log.child({ part: 'ingest' }));
   const library = new Library(docs, files, queue, index);
 
+  const conversations = new ConversationStore(db);
+  const chatModel = createChatModel(config);
+  const chat = new ChatService(
+    index,
+    conversations,
+    chatModel,
+    { topK: config.CHAT_TOP_K, contextTokens: config.LLM_CONTEXT_TOKENS, maxAnswerTokens: config.LLM_MAX_TOKENS, rewriteTimeoutMs: 15_000 },
+    log.child({ part: 'chat' }),
+  );
+  const streams = new StreamRegistry({ maxStreams: config.MAX_STREAMS, maxStreamsPerClient: config.MAX_STREAMS_PER_CLIENT });
+  if (chatModel) log.info({ model: config.LLM_MODEL, baseUrl: config.LLM_BASE_URL }, 'chat model endpoint configured');
+  else log.info('no chat model configured (LLM_BASE_URL unset): chat answers extractively with cited passages');
+
   // Start-up reconciliation: interrupted ingestions back in the queue, stray temp/orphan files gone.
   queue.recover();
   const swept = files.reconcile(docs.allIds());
@@ -83,11 +104,13 @@ export function createServices(config: Config, log: Logger): Services {
         fallbackReason: r?.fallbackReason ?? null,
       },
       index: { vectors: ix?.vectorCount ?? 0, state: ix?.state ?? 'rebuilding' },
+      chat: { mode: chatModel ? 'llm' : 'extractive', model: chatModel ? config.LLM_MODEL : null },
       documents: docs.statusCounts(),
     };
   };
 
   const close = async () => {
+    streams.shutdown();
     await queue.stop();
     try {
       (opened as SearchIndex | null)?.flush();
@@ -97,5 +120,20 @@ export function createServices(config: Config, log: Logger): Services {
     db.close();
   };
 
-  return { config, log, db, docs, files, pool, queue, library, index, health, close };
+  return { config, log, db, docs, files, pool, queue, library, conversations, chatModel, chat, streams, index, health, close };
+}
+
+function createChatModel(config: Config): ChatModel | null {
+  if (!config.LLM_BASE_URL) return null;
+  return new OpenAIChatModel({
+    baseUrl: config.LLM_BASE_URL,
+    apiKey: config.LLM_API_KEY,
+    model: config.LLM_MODEL,
+    utilityModel: config.LLM_UTILITY_MODEL ?? config.LLM_MODEL,
+    temperature: config.LLM_TEMPERATURE,
+    firstByteTimeoutMs: config.LLM_FIRST_BYTE_TIMEOUT_MS,
+    idleTimeoutMs: config.LLM_IDLE_TIMEOUT_MS,
+    maxAttempts: config.LLM_MAX_ATTEMPTS,
+    retryBudgetMs: config.LLM_RETRY_BUDGET_MS,
+  });
 }

@@ -16,6 +16,11 @@ export const HealthResponseSchema = z.object({
     vectors: z.number().int(),
     state: z.enum(['ready', 'rebuilding']),
   }),
+  chat: z.object({
+    /** `extractive` when no model endpoint is configured. */
+    mode: z.enum(['llm', 'extractive']),
+    model: z.string().nullable(),
+  }),
   documents: z.record(z.string(), z.number().int()),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;

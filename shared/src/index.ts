@@ -3,3 +3,4 @@ export * from './limits.js';
 export * from './documents.js';
 export * from './search.js';
 export * from './health.js';
+export * from './chat.js';

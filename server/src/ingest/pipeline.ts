@@ -124,12 +124,14 @@ export class IngestQueue {
       } catch (err) {
         throw new IngestError('EMBEDDING_FAILED', `${INGEST_FAILURES.EMBEDDING_FAILED} (${(err as Error).message})`);
       }
+      // The stored embedding and the live vector must be the same: the index is rebuilt from the stored ones.
+      const passageVectors = embeddings.map((e) => withContext(e, contextVector));
       const ids = index.addChunks(
         row.id,
         context ?? '',
-        batch.map((c, i) => ({ ...c, ord: ord++, embedding: withContext(embeddings[i]!, contextVector) })),
+        batch.map((c, i) => ({ ...c, ord: ord++, embedding: passageVectors[i]! })),
       );
-      ids.forEach((id, i) => vectors.push({ chunkId: id, vector: embeddings[i]! }));
+      ids.forEach((id, i) => vectors.push({ chunkId: id, vector: passageVectors[i]! }));
     };
 
     try {

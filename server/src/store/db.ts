@@ -59,6 +59,28 @@ const MIGRATIONS: string[] = [
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `,
+  `
+  CREATE TABLE conversations (
+    id         TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE messages (
+    id              TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+    seq             INTEGER NOT NULL,
+    role            TEXT NOT NULL CHECK (role IN ('user','assistant')),
+    content         TEXT NOT NULL,
+    reasoning       TEXT,
+    citations       TEXT NOT NULL DEFAULT '[]',
+    status          TEXT NOT NULL CHECK (status IN ('complete','incomplete','error')),
+    error_code      TEXT,
+    error_message   TEXT,
+    created_at      TEXT NOT NULL
+  );
+  CREATE INDEX messages_conversation ON messages(conversation_id, seq);
+  `,
 ];
 
 export function openDb(dataDir: string): Db {

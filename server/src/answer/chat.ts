@@ -1,0 +1,190 @@
+/**
+ * One answer, end to end: persist the question, rewrite a follow-up into a standalone query, retrieve passages,
+ * stream the model's reasoning and answer (citation markers resolved and filtered on the fly), persist the
+ * answer with its status. Without a model endpoint the answer is extractive: the best passages, cited.
+ * The streaming lifecycle follows vercel/ai-chatbot: the user's message is stored before anything can fail.
+ */
+import type { ChatEvent, ChatRequest, Citation, ErrorCode, MessageStatus, Source, Usage } from '@pagewise/shared';
+import type { SearchIndex } from '../index/search-index.js';
+import type { Logger } from '../logger.js';
+import type { ConversationStore } from '../store/conversations.js';
+import { CitationFilter } from './citations.js';
+import { LlmError, type ChatModel } from './llm.js';
+import { buildAnswerPrompt, buildRewritePrompt } from './prompt.js';
+import { stripThink, ThinkSplitter } from './think.js';
+
+export interface ChatOptions {
+  topK: number;
+  contextTokens: number;
+  maxAnswerTokens: number;
+  rewriteTimeoutMs: number;
+}
+
+export const NO_MODEL_NOTE =
+  'No language model is configured, so these are the most relevant passages from your documents rather than a written answer. To get written answers, set LLM_BASE_URL (and LLM_MODEL, LLM_API_KEY) to a DeepSeek/OpenAI-compatible endpoint such as Ollama; see the README.';
+
+export class ChatService {
+  constructor(
+    private readonly index: () => Promise<SearchIndex>,
+    private readonly conversations: ConversationStore,
+    private readonly model: ChatModel | null,
+    private readonly opts: ChatOptions,
+    private readonly log: Logger,
+  ) {}
+
+  get mode(): 'llm' | 'extractive' {
+    return this.model ? 'llm' : 'extractive';
+  }
+
+  /** Streams one answer through `emit`. Never throws for model failures: they become an `error` event. */
+  async answer(req: ChatRequest, emit: (e: ChatEvent) => void, signal: AbortSignal): Promise<void> {
+    const t0 = performance.now();
+    const question = req.messages[req.messages.length - 1]!.content.trim();
+    const history = req.messages.slice(0, -1);
+
+    const conversationId = req.conversationId ?? this.conversations.create(question.replace(/\s+/g, ' ').slice(0, 80));
+    const userMessageId = this.conversations.addMessage(conversationId, { role: 'user', content: question, status: 'complete' });
+    const assistantMessageId = crypto.randomUUID();
+
+    const query = await this.standaloneQuery(history, question, signal);
+    const index = await this.index();
+    const hits = await index.search(query, { k: this.opts.topK, documentIds: req.documentIds });
+    let sources: Source[] = hits.map((h, i) => ({
+      n: i + 1,
+      chunkId: h.chunkId,
+      documentId: h.documentId,
+      documentName: h.documentName,
+      page: h.page,
+      pageLabel: h.pageLabel,
+      charStart: h.charStart,
+      charEnd: h.charEnd,
+      text: h.text,
+    }));
+    const retrievalMs = performance.now() - t0;
+
+    if (!this.model) {
+      emit({ type: 'start', conversationId, userMessageId, assistantMessageId, query, mode: 'extractive' });
+      emit({ type: 'sources', sources });
+      const { text, citations } = extractiveAnswer(sources);
+      emit({ type: 'answer', delta: text });
+      emit({ type: 'citations', citations });
+      this.conversations.addMessage(conversationId, { id: assistantMessageId, role: 'assistant', content: text, citations, status: 'complete' });
+      emit({ type: 'done', status: 'complete', finishReason: 'extractive', usage: null, timings: { retrievalMs, firstTokenMs: null, totalMs: performance.now() - t0 } });
+      return;
+    }
+
+    const prompt = buildAnswerPrompt(history, question, sources, { contextTokens: this.opts.contextTokens, maxAnswerTokens: this.opts.maxAnswerTokens });
+    sources = prompt.sources;
+    const byNumber = new Map(sources.map((s) => [s.n, s]));
+    emit({ type: 'start', conversationId, userMessageId, assistantMessageId, query, mode: 'llm' });
+    emit({ type: 'sources', sources });
+
+    const splitter = new ThinkSplitter();
+    const filter = new CitationFilter((n) => byNumber.has(n));
+    let answer = '';
+    let reasoning = '';
+    let firstTokenMs: number | null = null;
+    let finishReason: string | null = null;
+    let usage: Usage | null = null;
+    let failure: { code: ErrorCode; message: string } | null = null;
+
+    const onAnswer = (text: string) => {
+      const out = filter.push(text);
+      if (out) {
+        answer += out;
+        emit({ type: 'answer', delta: out });
+      }
+    };
+    const onReasoning = (text: string) => {
+      reasoning += text;
+      emit({ type: 'reasoning', delta: text });
+    };
+
+    try {
+      for await (const part of this.model.stream(prompt.messages, { signal, maxTokens: this.opts.maxAnswerTokens })) {
+        if (part.type === 'finish') {
+          finishReason = part.reason;
+          usage = part.usage;
+          continue;
+        }
+        firstTokenMs ??= performance.now() - t0;
+        if (part.type === 'reasoning') onReasoning(part.delta);
+        else {
+          const split = splitter.push(part.delta);
+          if (split.reasoning) onReasoning(split.reasoning);
+          if (split.answer) onAnswer(split.answer);
+        }
+      }
+    } catch (err) {
+      if (err instanceof LlmError) {
+        failure = { code: err.code, message: `The answer could not be completed: ${err.message}.` };
+        this.log.warn({ code: err.code, attempts: err.attempts, reason: err.message }, 'model call failed');
+      } else if (!signal.aborted) {
+        this.log.error({ err }, 'answer failed unexpectedly');
+        failure = { code: 'INTERNAL_ERROR', message: 'The answer failed unexpectedly; try again.' };
+      }
+    }
+    const rest = splitter.flush();
+    if (rest.reasoning) onReasoning(rest.reasoning);
+    if (rest.answer) onAnswer(rest.answer);
+    const tail = filter.flush();
+    if (tail) {
+      answer += tail;
+      emit({ type: 'answer', delta: tail });
+    }
+
+    const citations: Citation[] = filter.cited.map((n) => byNumber.get(n)!);
+    const status: MessageStatus = failure ? (answer ? 'incomplete' : 'error') : signal.aborted || finishReason !== 'stop' ? 'incomplete' : 'complete';
+    this.conversations.addMessage(conversationId, {
+      id: assistantMessageId,
+      role: 'assistant',
+      content: answer,
+      reasoning: reasoning || null,
+      citations,
+      status,
+      error: failure,
+    });
+    if (signal.aborted) return;
+    emit({ type: 'citations', citations });
+    if (failure) {
+      emit({ type: 'error', code: failure.code, message: failure.message });
+      return;
+    }
+    emit({
+      type: 'done',
+      status,
+      finishReason: finishReason ?? 'missing',
+      usage,
+      timings: { retrievalMs, firstTokenMs, totalMs: performance.now() - t0 },
+    });
+  }
+
+  /** A follow-up becomes a standalone query through the utility model; any failure falls back to the question. */
+  private async standaloneQuery(history: ChatRequest['messages'], question: string, signal: AbortSignal): Promise<string> {
+    if (!this.model || !history.some((m) => m.role === 'user')) return question;
+    const timeout = AbortSignal.timeout(this.opts.rewriteTimeoutMs);
+    try {
+      const raw = await this.model.complete(buildRewritePrompt(history, question), { signal: AbortSignal.any([signal, timeout]), maxTokens: 512 });
+      const rewritten = stripThink(raw).split('\n').map((l) => l.trim()).find(Boolean)?.replace(/^["'“”]+|["'“”]+$/g, '') ?? '';
+      return rewritten.length >= 2 && rewritten.length <= 1000 ? rewritten : question;
+    } catch (err) {
+      if (signal.aborted) throw err;
+      this.log.info({ reason: (err as Error).message }, 'follow-up rewrite failed; searching with the question as asked');
+      return question;
+    }
+  }
+}
+
+/** The answer without a model: the best passages, each cited, after one clear line saying why. */
+export function extractiveAnswer(sources: Source[]): { text: string; citations: Citation[] } {
+  if (sources.length === 0) {
+    return { text: `${NO_MODEL_NOTE}\n\nNothing in your documents matched this question.`, citations: [] };
+  }
+  const shown = sources.slice(0, 3);
+  const lines = shown.map((s) => {
+    const snippet = s.text.replace(/\s+/g, ' ').trim();
+    const cut = snippet.length > 400 ? `${snippet.slice(0, 400).replace(/\s+\S*$/, '')} …` : snippet;
+    return `- **${s.documentName.replace(/[*_`[\]]/g, '')}, page ${s.pageLabel ?? s.page}**: ${cut} [${s.n}]`;
+  });
+  return { text: `${NO_MODEL_NOTE}\n\n${lines.join('\n')}`, citations: shown };
+}

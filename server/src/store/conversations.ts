@@ -1,0 +1,104 @@
+/** Conversations and their messages. Reasoning is stored apart from the answer and never becomes history. */
+import { randomUUID } from 'node:crypto';
+import type { Citation, ConversationSummary, ErrorCode, MessageStatus, StoredMessage } from '@pagewise/shared';
+import type { Db } from './db.js';
+
+interface ConversationRow {
+  id: string;
+  title: string;
+  created_at: string;
+  updated_at: string;
+  messages: number;
+}
+
+interface MessageRow {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  reasoning: string | null;
+  citations: string;
+  status: MessageStatus;
+  error_code: string | null;
+  error_message: string | null;
+  created_at: string;
+}
+
+const now = () => new Date().toISOString();
+
+function toSummary(r: ConversationRow): ConversationSummary {
+  return { id: r.id, title: r.title, createdAt: r.created_at, updatedAt: r.updated_at, messages: r.messages };
+}
+
+function toMessage(r: MessageRow): StoredMessage {
+  return {
+    id: r.id,
+    role: r.role,
+    content: r.content,
+    reasoning: r.reasoning,
+    citations: JSON.parse(r.citations) as Citation[],
+    status: r.status,
+    error: r.error_code ? { code: r.error_code as ErrorCode, message: r.error_message ?? '' } : null,
+    createdAt: r.created_at,
+  };
+}
+
+export class ConversationStore {
+  constructor(private readonly db: Db) {}
+
+  create(title: string): string {
+    const id = randomUUID();
+    const t = now();
+    this.db.prepare('INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)').run(id, title, t, t);
+    return id;
+  }
+
+  exists(id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(id) !== undefined;
+  }
+
+  list(): ConversationSummary[] {
+    const rows = this.db
+      .prepare(
+        `SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS messages
+         FROM conversations c ORDER BY c.updated_at DESC, c.id`,
+      )
+      .all() as ConversationRow[];
+    return rows.map(toSummary);
+  }
+
+  get(id: string): (Omit<ConversationSummary, 'messages'> & { messages: StoredMessage[] }) | undefined {
+    const row = this.db
+      .prepare(`SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id = c.id) AS messages FROM conversations c WHERE c.id = ?`)
+      .get(id) as ConversationRow | undefined;
+    if (!row) return undefined;
+    const messages = (this.db.prepare('SELECT * FROM messages WHERE conversation_id = ? ORDER BY seq').all(id) as MessageRow[]).map(toMessage);
+    return { ...toSummary(row), messages };
+  }
+
+  rename(id: string, title: string): boolean {
+    return this.db.prepare('UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?').run(title, now(), id).changes === 1;
+  }
+
+  delete(id: string): boolean {
+    return this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id).changes === 1;
+  }
+
+  addMessage(
+    conversationId: string,
+    m: { id?: string; role: 'user' | 'assistant'; content: string; reasoning?: string | null; citations?: Citation[]; status: MessageStatus; error?: { code: ErrorCode; message: string } | null },
+  ): string {
+    const id = m.id ?? randomUUID();
+    const t = now();
+    this.db.transaction(() => {
+      const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM messages WHERE conversation_id = ?').get(conversationId) as { s: number }).s;
+      this.db
+        .prepare(
+          `INSERT INTO messages (id, conversation_id, seq, role, content, reasoning, citations, status, error_code, error_message, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, conversationId, seq, m.role, m.content, m.reasoning ?? null, JSON.stringify(m.citations ?? []), m.status, m.error?.code ?? null, m.error?.message ?? null, t);
+      this.db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(t, conversationId);
+    })();
+    return id;
+  }
+}
