@@ -111,6 +111,8 @@ export class OpenAIChatModel implements ChatModel {
       apiKey: opts.apiKey || 'not-needed',
       maxRetries: 0,
       timeout: opts.firstByteTimeoutMs,
+      // The SDK would print stream parse errors to the console; they surface as LlmError codes instead.
+      logLevel: 'off',
     });
   }
 
