@@ -82,7 +82,14 @@ export const ChatEventSchema = z.discriminatedUnion('type', [
     /** Why generation stopped: `stop`, `length`, `missing` (stream ended without a finish reason), … */
     finishReason: z.string().nullable(),
     usage: UsageSchema.nullable(),
-    timings: z.object({ retrievalMs: z.number(), firstTokenMs: z.number().nullable(), totalMs: z.number() }),
+    timings: z.object({
+      /** Rewrite excluded: retrieval only. */
+      retrievalMs: z.number(),
+      /** The server's own work before the model is called: retrieval + prompt assembly (rewrite excluded). */
+      overheadMs: z.number(),
+      firstTokenMs: z.number().nullable(),
+      totalMs: z.number(),
+    }),
   }),
   z.object({ type: z.literal('error'), code: ErrorCodeSchema, message: z.string() }),
 ]);

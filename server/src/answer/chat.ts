@@ -47,6 +47,7 @@ export class ChatService {
     const assistantMessageId = crypto.randomUUID();
 
     const query = await this.standaloneQuery(history, question, signal);
+    const tRetrieval = performance.now();
     const index = await this.index();
     const hits = await index.search(query, { k: this.opts.topK, documentIds: req.documentIds });
     let sources: Source[] = hits.map((h, i) => ({
@@ -60,7 +61,7 @@ export class ChatService {
       charEnd: h.charEnd,
       text: h.text,
     }));
-    const retrievalMs = performance.now() - t0;
+    const retrievalMs = performance.now() - tRetrieval;
 
     if (!this.model) {
       emit({ type: 'start', conversationId, userMessageId, assistantMessageId, query, mode: 'extractive' });
@@ -69,13 +70,20 @@ export class ChatService {
       emit({ type: 'answer', delta: text });
       emit({ type: 'citations', citations });
       this.conversations.addMessage(conversationId, { id: assistantMessageId, role: 'assistant', content: text, citations, status: 'complete' });
-      emit({ type: 'done', status: 'complete', finishReason: 'extractive', usage: null, timings: { retrievalMs, firstTokenMs: null, totalMs: performance.now() - t0 } });
+      emit({
+        type: 'done',
+        status: 'complete',
+        finishReason: 'extractive',
+        usage: null,
+        timings: { retrievalMs, overheadMs: performance.now() - tRetrieval, firstTokenMs: null, totalMs: performance.now() - t0 },
+      });
       return;
     }
 
     const prompt = buildAnswerPrompt(history, question, sources, { contextTokens: this.opts.contextTokens, maxAnswerTokens: this.opts.maxAnswerTokens });
     sources = prompt.sources;
     const byNumber = new Map(sources.map((s) => [s.n, s]));
+    const overheadMs = performance.now() - tRetrieval;
     emit({ type: 'start', conversationId, userMessageId, assistantMessageId, query, mode: 'llm' });
     emit({ type: 'sources', sources });
 
@@ -155,7 +163,7 @@ export class ChatService {
       status,
       finishReason: finishReason ?? 'missing',
       usage,
-      timings: { retrievalMs, firstTokenMs, totalMs: performance.now() - t0 },
+      timings: { retrievalMs, overheadMs, firstTokenMs, totalMs: performance.now() - t0 },
     });
   }
 

@@ -42,7 +42,10 @@ export class PageChunker {
       }
       const end = Math.min(text.length, start + piece.length);
       out.push({ pageStart: pageNumber, pageEnd: pageNumber, charStart: start, charEnd: end, text: piece });
-      searchFrom = start + 1;
+      // The next chunk overlaps this one by at most chunkOverlap characters, so it cannot start before
+      // end - chunkOverlap: searching from there keeps repeated passages (boilerplate, table rows) at their
+      // own place instead of an earlier identical one.
+      searchFrom = Math.max(start + 1, end - this.chunkOverlap);
     }
     return out;
   }

@@ -1,0 +1,26 @@
+/**
+ * `npm run bench [-- --only chat|ingest]` — speed and memory, reported as numbers from one run (ratios against a
+ * reference measured in the same run where one exists). Never part of `npm test`: timings flake on shared CI.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchChat } from './chat.js';
+
+const { values: args } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' } } });
+const report: Record<string, unknown> = { node: process.version, cpus: os.availableParallelism(), at: new Date().toISOString() };
+const want = (name: string) => !args.only || args.only.split(',').includes(name);
+
+if (want('chat')) {
+  const r = await benchChat();
+  report.chat = r;
+  const f = (x: number | undefined) => (x ?? 0).toFixed(1);
+  console.log(
+    `chat: ${r.questions} questions over sec-10-q — server overhead before the model call (retrieval + prompt) p50 ${f(r.overheadP50Ms)} ms, p95 ${f(r.overheadP95Ms)} ms (retrieval alone p50 ${f(r.retrievalP50Ms)} / p95 ${f(r.retrievalP95Ms)} ms); time to first token with an instant fake endpoint p50 ${f(r.ttftP50Ms)} ms, p95 ${f(r.ttftP95Ms)} ms`,
+  );
+}
+
+const out = args.out ?? path.join(os.tmpdir(), 'pagewise-bench.json');
+fs.writeFileSync(out, JSON.stringify(report, null, 2));
+console.log(`bench report: ${out}`);
