@@ -1,4 +1,8 @@
-/** The Express app: security headers, JSON limits, the API routes, one error middleware. */
+/** The Express app: security headers, JSON limits, the API routes, the web client, one error middleware. */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
 import { errorHandler, apiNotFound } from './http/onerror.js';
@@ -13,6 +17,10 @@ export type { Services } from './services.js';
 export { createServices } from './services.js';
 export { loadConfig } from './config.js';
 
+const here = path.dirname(fileURLToPath(import.meta.url));
+const CLIENT_DIST = path.resolve(here, '..', '..', 'client', 'dist');
+const PDFJS_ROOT = path.dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+
 export function createApp(s: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -21,7 +29,15 @@ export function createApp(s: Services): express.Express {
     helmet({
       contentSecurityPolicy: {
         useDefaults: true,
-        directives: { 'img-src': ["'self'", 'data:', 'blob:'], 'upgrade-insecure-requests': null },
+        directives: {
+          // pdf.js decodes some image formats with WebAssembly; no 'unsafe-eval' anywhere.
+          'script-src': ["'self'", "'wasm-unsafe-eval'"],
+          'worker-src': ["'self'", 'blob:'],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'connect-src': ["'self'"],
+          // Served over plain HTTP on a LAN too: upgrading would break it.
+          'upgrade-insecure-requests': null,
+        },
       },
     }),
   );
@@ -39,6 +55,20 @@ export function createApp(s: Services): express.Express {
   api.use('/conversations', conversationsRouter(s.conversations));
   api.use(apiNotFound);
   app.use('/api', api);
+
+  // pdf.js in the browser needs its CMaps (CJK) and standard fonts, served from the same pinned package.
+  app.use('/pdfjs/cmaps', express.static(path.join(PDFJS_ROOT, 'cmaps'), { maxAge: '7d', immutable: true }));
+  app.use('/pdfjs/standard_fonts', express.static(path.join(PDFJS_ROOT, 'standard_fonts'), { maxAge: '7d', immutable: true }));
+  app.use('/assets', express.static(path.join(CLIENT_DIST, 'assets'), { maxAge: '1y', immutable: true, fallthrough: false }));
+  app.get(/^\/(?!api\/|pdfjs\/|assets\/).*/, (_req, res) => {
+    const index = path.join(CLIENT_DIST, 'index.html');
+    if (!fs.existsSync(index)) {
+      res.status(503).type('text/plain').send('The web client is not built yet. Run `npm run build` (npm start does it for you).');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(index);
+  });
   app.use(errorHandler(s.log));
   return app;
 }

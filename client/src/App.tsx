@@ -1,0 +1,138 @@
+import type { ConversationSummary, HealthResponse, SearchResult, Source } from '@pagewise/shared';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, api, uploadFiles } from './api';
+import { Chat } from './components/Chat';
+import { Conversations } from './components/Conversations';
+import { Library } from './components/Library';
+import { PdfViewer, type ViewerTarget } from './components/PdfViewer';
+import { UploadZone, type UploadItem, type UploadZoneHandle } from './components/UploadZone';
+import { useChat } from './hooks/useChat';
+import { useDocuments } from './hooks/useDocuments';
+import { explain } from './messages';
+
+export function App() {
+  const { documents, refresh } = useDocuments();
+  const [health, setHealth] = useState<HealthResponse | null>(null);
+  const [uploads, setUploads] = useState<UploadItem[]>([]);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [viewer, setViewer] = useState<ViewerTarget | null>(null);
+  const [conversations, setConversations] = useState<ConversationSummary[]>([]);
+  const [panel, setPanel] = useState<'library' | 'chat'>('chat');
+  const zone = useRef<UploadZoneHandle>(null);
+
+  const loadConversations = useCallback(() => {
+    api.conversations().then((r) => setConversations(r.conversations), () => undefined);
+  }, []);
+  const chat = useChat(loadConversations);
+
+  useEffect(() => {
+    api.health().then(setHealth, () => undefined);
+    loadConversations();
+  }, [loadConversations]);
+
+  const ready = documents.filter((d) => d.status === 'ready');
+  const scope = useMemo(() => [...selected].filter((id) => ready.some((d) => d.id === id)), [selected, ready]);
+  const scopeLabel = scope.length === 0 ? 'all documents' : scope.length === 1 ? ready.find((d) => d.id === scope[0])?.name ?? '1 document' : `${scope.length} documents`;
+
+  const onFiles = useCallback(
+    (files: File[]) => {
+      const key = crypto.randomUUID();
+      const items = files.map((f, i) => ({ key: `${key}-${i}`, name: f.name, progress: 0, error: null as string | null }));
+      setUploads((u) => [...items, ...u]);
+      const update = (fn: (u: UploadItem) => UploadItem) => setUploads((all) => all.map((u) => (u.key.startsWith(key) ? fn(u) : u)));
+      uploadFiles(files, (loaded, total) => update((u) => ({ ...u, progress: loaded / total })))
+        .then((res) => {
+          const rejected = new Map(res.rejected.map((r) => [r.name, r.error]));
+          setUploads((all) =>
+            all
+              .map((u) => {
+                if (!u.key.startsWith(key)) return u;
+                const err = rejected.get(u.name);
+                return err ? { ...u, error: `${u.name}: ${explain(err.code, err.message)}` } : { ...u, progress: 1 };
+              })
+              .filter((u) => !u.key.startsWith(key) || u.error),
+          );
+          void refresh();
+        })
+        .catch((err: unknown) => {
+          const e = err instanceof ApiError ? err : null;
+          update((u) => ({ ...u, error: `${u.name}: ${explain(e?.code ?? 'NETWORK_ERROR', e?.message ?? 'Upload failed.')}` }));
+        });
+    },
+    [refresh],
+  );
+
+  const openSource = useCallback((s: Source | SearchResult) => {
+    setViewer({ documentId: s.documentId, documentName: s.documentName, page: s.page, passage: s.text });
+  }, []);
+
+  return (
+    <div className="app">
+      <header className="top">
+        <h1>Pagewise</h1>
+        <nav className="tabs" aria-label="Panels">
+          <button type="button" aria-pressed={panel === 'library'} onClick={() => setPanel('library')}>
+            Library
+          </button>
+          <button type="button" aria-pressed={panel === 'chat'} onClick={() => setPanel('chat')}>
+            Chat
+          </button>
+        </nav>
+        <span className="status muted">
+          {health?.chat.mode === 'llm' ? `Model: ${health.chat.model}` : health ? 'No model configured (extractive answers)' : ''}
+          {health?.embedder.fallbackReason ? ' · offline embedder' : ''}
+        </span>
+      </header>
+      <UploadZone ref={zone} onFiles={onFiles} />
+      <aside className={`side ${panel === 'library' ? 'show' : ''}`}>
+        <Library
+          documents={documents}
+          uploads={uploads}
+          selected={selected}
+          onToggle={(id) =>
+            setSelected((s) => {
+              const n = new Set(s);
+              if (n.has(id)) n.delete(id);
+              else n.add(id);
+              return n;
+            })
+          }
+          onDelete={(id) => {
+            void api.deleteDocument(id).then(refresh, () => refresh());
+          }}
+          onPick={() => zone.current?.pick()}
+          onOpenHit={openSource}
+        />
+        <Conversations
+          conversations={conversations}
+          activeId={chat.conversationId}
+          onOpen={(id) => {
+            void chat.open(id);
+            setPanel('chat');
+          }}
+          onRename={(id, title) => void api.renameConversation(id, title).then(loadConversations)}
+          onDelete={(id) => {
+            void api.deleteConversation(id).then(() => {
+              if (chat.conversationId === id) void chat.open(null);
+              loadConversations();
+            });
+          }}
+        />
+      </aside>
+      <main className={`main ${panel === 'chat' ? 'show' : ''}`}>
+        <Chat
+          messages={chat.messages}
+          streaming={chat.streaming}
+          canAsk={ready.length > 0}
+          scopeLabel={scopeLabel}
+          mode={health?.chat.mode ?? null}
+          onSend={(q) => void chat.send(q, scope.length ? scope : undefined)}
+          onStop={chat.stop}
+          onRetry={() => chat.retry(scope.length ? scope : undefined)}
+          onOpen={openSource}
+        />
+      </main>
+      {viewer && <PdfViewer target={viewer} onClose={() => setViewer(null)} />}
+    </div>
+  );
+}

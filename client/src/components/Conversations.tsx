@@ -1,0 +1,55 @@
+import type { ConversationSummary } from '@pagewise/shared';
+import { useState } from 'react';
+
+interface Props {
+  conversations: ConversationSummary[];
+  activeId: string | null;
+  onOpen: (id: string | null) => void;
+  onRename: (id: string, title: string) => void;
+  onDelete: (id: string) => void;
+}
+
+export function Conversations({ conversations, activeId, onOpen, onRename, onDelete }: Props) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const [title, setTitle] = useState('');
+  return (
+    <section className="conversations" aria-label="Conversations">
+      <div className="library-head">
+        <h2>Chats</h2>
+        <button type="button" onClick={() => onOpen(null)}>
+          New chat
+        </button>
+      </div>
+      <ul>
+        {conversations.map((c) => (
+          <li key={c.id} className={c.id === activeId ? 'active' : ''}>
+            {editing === c.id ? (
+              <form
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  if (title.trim()) onRename(c.id, title.trim());
+                  setEditing(null);
+                }}
+              >
+                <input value={title} onChange={(e) => setTitle(e.target.value)} aria-label="Chat title" autoFocus />
+                <button type="submit">Save</button>
+              </form>
+            ) : (
+              <>
+                <button type="button" className="conv-title" onClick={() => onOpen(c.id)} aria-current={c.id === activeId}>
+                  {c.title}
+                </button>
+                <button type="button" className="icon" aria-label={`Rename ${c.title}`} onClick={() => (setEditing(c.id), setTitle(c.title))}>
+                  ✎
+                </button>
+                <button type="button" className="icon" aria-label={`Delete ${c.title}`} onClick={() => onDelete(c.id)}>
+                  ✕
+                </button>
+              </>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,141 @@
+import type { DocumentSummary, SearchResult } from '@pagewise/shared';
+import { useEffect, useState } from 'react';
+import { api } from '../api';
+import { explain } from '../messages';
+import type { UploadItem } from './UploadZone';
+
+function size(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function age(iso: string): string {
+  const s = (Date.now() - Date.parse(iso)) / 1000;
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return `${Math.floor(s / 86400)} d ago`;
+}
+
+interface Props {
+  documents: DocumentSummary[];
+  uploads: UploadItem[];
+  selected: Set<string>;
+  onToggle: (id: string) => void;
+  onDelete: (id: string) => void;
+  onPick: () => void;
+  onOpenHit: (hit: SearchResult) => void;
+}
+
+export function Library({ documents, uploads, selected, onToggle, onDelete, onPick, onOpenHit }: Props) {
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<SearchResult[] | null>(null);
+
+  useEffect(() => {
+    const q = query.trim();
+    if (!q) {
+      setHits(null);
+      return;
+    }
+    const ac = new AbortController();
+    const t = window.setTimeout(() => {
+      api
+        .search({ query: q, k: 8 }, ac.signal)
+        .then((r) => setHits(r.results))
+        .catch(() => undefined);
+    }, 250);
+    return () => {
+      window.clearTimeout(t);
+      ac.abort();
+    };
+  }, [query]);
+
+  return (
+    <section className="library" aria-label="Library">
+      <div className="library-head">
+        <h2>Library</h2>
+        <button type="button" onClick={onPick}>
+          Upload PDFs
+        </button>
+      </div>
+      <label className="sr-only" htmlFor="library-search">
+        Search the library
+      </label>
+      <input id="library-search" type="search" placeholder="Search all documents…" value={query} onChange={(e) => setQuery(e.target.value)} />
+      {hits && (
+        <ul className="hits" aria-label="Search results">
+          {hits.length === 0 && <li className="muted">No matches.</li>}
+          {hits.map((h) => (
+            <li key={h.chunkId}>
+              <button type="button" className="hit" onClick={() => onOpenHit(h)}>
+                <span className="hit-title">
+                  {h.documentName} · p. {h.pageLabel ?? h.page}
+                </span>
+                <span className="hit-text">{h.text.slice(0, 160)}…</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {uploads.length > 0 && (
+        <ul className="uploads" aria-label="Uploads">
+          {uploads.map((u) => (
+            <li key={u.key} className={u.error ? 'failed' : ''}>
+              <span className="name">{u.name}</span>
+              {u.error ? (
+                <span className="error" role="alert">
+                  {u.error}
+                </span>
+              ) : (
+                <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} />
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {documents.length === 0 && uploads.length === 0 && <p className="muted">No documents yet. Drop PDFs anywhere on the page, or use Upload.</p>}
+      <ul className="docs">
+        {documents.map((d) => (
+          <li key={d.id} className={`doc ${d.status}`} data-status={d.status}>
+            <input
+              type="checkbox"
+              id={`pick-${d.id}`}
+              checked={selected.has(d.id)}
+              onChange={() => onToggle(d.id)}
+              disabled={d.status !== 'ready'}
+              aria-label={`Use ${d.name} in chat`}
+            />
+            <div className="doc-main">
+              <label htmlFor={`pick-${d.id}`} className="doc-name" title={d.name}>
+                {d.name}
+              </label>
+              <span className="doc-meta">
+                {d.status === 'ready' && `${d.pages} pages · ${size(d.bytes)} · ${age(d.createdAt)}`}
+                {d.status === 'queued' && 'Waiting…'}
+                {d.status === 'processing' && (d.pages ? `${d.pagesDone} / ${d.pages} pages` : 'Opening…')}
+                {d.status === 'failed' && <span className="error">{explain(d.error?.code ?? '', d.error?.message ?? 'Failed.')}</span>}
+              </span>
+              {d.status === 'processing' && d.pages ? <progress max={d.pages} value={d.pagesDone} aria-label={`Processing ${d.name}`} /> : null}
+            </div>
+            {confirming === d.id ? (
+              <span className="confirm">
+                <button type="button" className="danger" onClick={() => (setConfirming(null), onDelete(d.id))}>
+                  Delete
+                </button>
+                <button type="button" onClick={() => setConfirming(null)}>
+                  Keep
+                </button>
+              </span>
+            ) : (
+              <button type="button" className="icon" aria-label={`Delete ${d.name}`} onClick={() => setConfirming(d.id)}>
+                ✕
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+import type { Source } from '@pagewise/shared';
+import { useState } from 'react';
+import type { UiMessage } from '../hooks/useChat';
+import { explain } from '../messages';
+import { Markdown } from './Markdown';
+
+export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOpen: (s: Source) => void; onRetry: () => void; isLast: boolean }) {
+  const [copied, setCopied] = useState(false);
+  if (m.role === 'user') {
+    return (
+      <div className="msg user">
+        <div className="bubble">{m.content}</div>
+      </div>
+    );
+  }
+  const notFound = /not (contain|include|mention)|keine|nicht enthalten|没有|未提及/i.test(m.content) && m.citations.length === 0 && m.status === 'complete';
+  const cited = m.citations.length ? m.citations : [];
+  return (
+    <div className="msg assistant" aria-busy={m.status === 'streaming'}>
+      {m.reasoning && (
+        <details className="thinking">
+          <summary>{m.status === 'streaming' && !m.content ? 'Thinking…' : 'Thinking'}</summary>
+          <div className="thinking-text">{m.reasoning}</div>
+        </details>
+      )}
+      {m.mode === 'extractive' && <p className="note">No model configured — showing the best passages from your documents.</p>}
+      <Markdown text={m.content || (m.status === 'streaming' ? '' : '')} sources={m.sources.length ? m.sources : cited} onOpen={onOpen} />
+      {m.status === 'streaming' && !m.content && !m.reasoning && <p className="pending">Searching your documents…</p>}
+      {notFound && <p className="note">Your documents do not seem to contain this. Try rephrasing, or check which documents are selected.</p>}
+      {m.error && (
+        <p className="error" role="alert">
+          {explain(m.error.code, m.error.message)}
+        </p>
+      )}
+      {m.status === 'incomplete' && !m.error && <p className="note">This answer is incomplete (it was stopped or cut off).</p>}
+      {cited.length > 0 && (
+        <ol className="sources" aria-label="Sources">
+          {cited.map((c) => (
+            <li key={c.n}>
+              <button type="button" className="link" onClick={() => onOpen(c)}>
+                [{c.n}] {c.documentName}, page {c.pageLabel ?? c.page}
+              </button>
+            </li>
+          ))}
+        </ol>
+      )}
+      {m.status !== 'streaming' && (
+        <div className="msg-actions">
+          <button
+            type="button"
+            onClick={() => {
+              void navigator.clipboard?.writeText(m.content).then(() => setCopied(true));
+              setTimeout(() => setCopied(false), 1500);
+            }}
+          >
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+          {isLast && (
+            <button type="button" onClick={onRetry}>
+              Retry
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
