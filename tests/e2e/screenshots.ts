@@ -1,0 +1,74 @@
+/**
+ * `npm run screenshots [-- DIR]` — PNGs of the main screens (empty library, uploading, chat with citations,
+ * viewer with highlight, narrow width, dark) into DIR (default: $TMPDIR/pagewise-screenshots, outside the repo),
+ * against a real server with a temporary DATA_DIR and the fake chat endpoint.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import setup from './global-setup.js';
+import { launchBrowser } from '../support/browser.js';
+import { corpusFile } from '../support/corpora.js';
+import { startFakeLlm } from '../support/fake-llm.js';
+import { startTestServer } from '../support/server.js';
+
+const out = path.resolve(process.argv[2] ?? path.join(os.tmpdir(), 'pagewise-screenshots'));
+fs.mkdirSync(out, { recursive: true });
+setup();
+
+const llm = await startFakeLlm();
+const server = await startTestServer({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'deepseek-reasoner', INGEST_WORKERS: '2' });
+const shots: string[] = [];
+try {
+  for (const scheme of ['light', 'dark'] as const) {
+    const b = await launchBrowser({ colorScheme: scheme });
+    const page = b.context.pages()[0] ?? (await b.context.newPage());
+    const shot = async (name: string) => {
+      const file = path.join(out, `${scheme === 'dark' ? 'dark-' : ''}${name}.png`);
+      await page.screenshot({ path: file });
+      shots.push(file);
+    };
+    await page.goto(server.url);
+    await page.waitForSelector('.library');
+    if (scheme === 'light') {
+      await shot('1-empty-library');
+      const file = (p: string) => ({ name: path.basename(p), mimeType: 'application/pdf', buffer: fs.readFileSync(p) });
+      await page.setInputFiles('[data-testid="file-input"]', [
+        file(corpusFile('sec-10-q', '2023 Q3 AAPL.pdf')),
+        file(corpusFile('ntsb', '20071229X02007.pdf')),
+        { name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('PK\x03\x04 zip bytes') },
+      ]);
+      await page.waitForSelector('.doc[data-status="processing"], .doc[data-status="queued"]', { timeout: 20_000 }).catch(() => undefined);
+      await shot('2-uploading');
+      await page.waitForFunction(() => document.querySelectorAll('.doc[data-status="ready"]').length === 2, undefined, { timeout: 120_000 });
+    }
+    llm.next({
+      kind: 'ok',
+      reasoning: 'Passage 1 is the income statement; total net sales are in the first rows.',
+      content:
+        'Apple reported **total net sales of $81,797 million** for the three months ended July 1, 2023 [1], down from $82,959 million a year earlier [1].\n\n| | Q3 2023 | Q3 2022 |\n|---|---|---|\n| Products | 60,584 | 63,355 |\n| Services | 21,213 | 19,604 |\n\nServices grew while Products declined [2].',
+      tokenDelayMs: 5,
+      chunkSize: 6,
+    });
+    await page.fill('#question', 'What were Apple’s total net sales in Q3 2023?');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.msg.assistant[aria-busy="false"] .cite', { timeout: 30_000 });
+    await page.locator('.thinking summary').first().click();
+    await shot('3-chat-with-citations');
+    await page.locator('.msg.assistant .cite').first().click();
+    await page.waitForSelector('.pdf-page:not([data-highlighted="0"])', { timeout: 30_000 }).catch(() => undefined);
+    await page.waitForTimeout(500);
+    await shot('4-viewer-highlight');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 390, height: 800 });
+    await page.waitForTimeout(300);
+    await shot('5-narrow-chat');
+    await page.getByRole('button', { name: 'Library' }).click();
+    await shot('6-narrow-library');
+    await b.close();
+  }
+} finally {
+  await server.close();
+  await llm.close();
+}
+console.log(`screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}`);
