@@ -68,7 +68,7 @@ export async function upload(url: string, files: ({ path: string } | { name: str
   const form = new FormData();
   for (const f of files) {
     if ('path' in f) form.append('files', new Blob([fs.readFileSync(f.path)], { type: 'application/pdf' }), path.basename(f.path));
-    else form.append('files', new Blob([f.data], { type: 'application/pdf' }), f.name);
+    else form.append('files', new Blob([new Uint8Array(f.data)], { type: 'application/pdf' }), f.name);
   }
   return fetch(`${url}/api/documents`, { method: 'POST', body: form });
 }

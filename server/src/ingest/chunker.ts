@@ -27,26 +27,57 @@ export class PageChunker {
 
   async chunkPage(pageNumber: number, text: string): Promise<PageChunk[]> {
     if (!text.trim()) return [];
-    const pieces = text.length <= this.chunkSize ? [text] : await this.splitter.splitText(text);
-    const out: PageChunk[] = [];
-    let searchFrom = 0;
-    for (const raw of pieces) {
-      const piece = raw.trim();
-      if (!piece) continue;
-      let start = text.indexOf(piece, searchFrom);
-      if (start < 0) start = text.indexOf(piece);
-      if (start < 0) {
-        // The splitter re-joined pieces with a different separator: locate by the first words instead.
-        const head = piece.slice(0, 40);
-        start = Math.max(0, text.indexOf(head, searchFrom));
-      }
-      const end = Math.min(text.length, start + piece.length);
-      out.push({ pageStart: pageNumber, pageEnd: pageNumber, charStart: start, charEnd: end, text: piece });
-      // The next chunk overlaps this one by at most chunkOverlap characters, so it cannot start before
-      // end - chunkOverlap: searching from there keeps repeated passages (boilerplate, table rows) at their
-      // own place instead of an earlier identical one.
-      searchFrom = Math.max(start + 1, end - this.chunkOverlap);
-    }
-    return out;
+    const raw = text.length <= this.chunkSize ? [text] : await this.splitter.splitText(text);
+    const pieces = raw.map((p) => p.trim()).filter(Boolean);
+    const starts = placeChunks(text, pieces, this.chunkOverlap) ?? locateGreedily(text, pieces);
+    return pieces.map((piece, i) => {
+      const start = starts[i]!;
+      return { pageStart: pageNumber, pageEnd: pageNumber, charStart: start, charEnd: Math.min(text.length, start + piece.length), text: piece };
+    });
   }
+}
+
+/**
+ * Where each chunk sits in the page text. The splitter returns strings only, and one string can occur several
+ * times on a page (table rows, boilerplate), so the positions are solved from what the splitter guarantees:
+ * the first chunk starts at the first non-space character; each next one starts after the previous start, at
+ * most `overlap` characters before the previous end, does not end before it, and starts no later than the next
+ * non-space character after it (no text is skipped); the last one ends where the text's content ends.
+ * Depth-first over the candidate occurrences, remembering dead ends. Null when no placement fits.
+ */
+export function placeChunks(text: string, pieces: string[], overlap: number): number[] | null {
+  const contentEnd = text.trimEnd().length;
+  const nextContent = (from: number) => {
+    const i = text.slice(from).search(/\S/);
+    return i < 0 ? text.length : from + i;
+  };
+  const dead = new Set<string>();
+  const place = (k: number, prevStart: number, prevEnd: number): number[] | null => {
+    if (k === pieces.length) return prevEnd === contentEnd ? [] : null;
+    const key = `${k}:${prevStart}`;
+    if (dead.has(key)) return null;
+    const piece = pieces[k]!;
+    const lo = k === 0 ? 0 : Math.max(prevStart + 1, prevEnd - overlap, prevEnd - piece.length);
+    const hi = nextContent(prevEnd);
+    for (let p = text.indexOf(piece, lo); p >= 0 && p <= hi; p = text.indexOf(piece, p + 1)) {
+      const rest = place(k + 1, p, p + piece.length);
+      if (rest) return [p, ...rest];
+    }
+    dead.add(key);
+    return null;
+  };
+  return place(0, -1, 0);
+}
+
+/** Fallback when the pieces are not exact substrings in order: first occurrence after the previous start. */
+function locateGreedily(text: string, pieces: string[]): number[] {
+  let searchFrom = 0;
+  return pieces.map((piece) => {
+    let start = text.indexOf(piece, searchFrom);
+    if (start < 0) start = text.indexOf(piece);
+    // The splitter re-joined pieces with a different separator: locate by the first words instead.
+    if (start < 0) start = Math.max(0, text.indexOf(piece.slice(0, 40), searchFrom));
+    searchFrom = start + 1;
+    return start;
+  });
 }

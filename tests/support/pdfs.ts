@@ -1,0 +1,123 @@
+/**
+ * Builders for PDF fixtures made at test time (pdf-lib, qpdf) and poppler-utils oracles (`pdfinfo`,
+ * `pdftotext`) to compare our extraction against. Nothing here reads or copies the corpora.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PDFDocument, PDFName, StandardFonts, rgb } from 'pdf-lib';
+
+/** A PDF with one page per entry; each page shows its lines in Helvetica. Same input, same bytes. */
+export async function textPdf(pages: string[][], opts: { labels?: { startPage: number; style: 'r' | 'D' | 'a' }[] } = {}): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (const lines of pages) {
+    const page = doc.addPage([612, 792]);
+    lines.forEach((line, i) => page.drawText(line, { x: 72, y: 720 - i * 18, size: 12, font }));
+  }
+  if (opts.labels) {
+    const nums = opts.labels.flatMap((l) => [l.startPage - 1, doc.context.obj({ S: PDFName.of(l.style) })]);
+    doc.catalog.set(PDFName.of('PageLabels'), doc.context.obj({ Nums: nums }));
+  }
+  return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+}
+
+/** A one-page PDF whose page draws a rectangle and no text. */
+export async function noTextPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const page = doc.addPage([612, 792]);
+  page.drawRectangle({ x: 100, y: 100, width: 300, height: 200, color: rgb(0.2, 0.4, 0.8) });
+  return doc.save();
+}
+
+/** A `%PDF-` header followed by bytes that are no PDF structure at all. */
+export function garbagePdf(bytes = 4096, seed = 7): Uint8Array {
+  const out = new Uint8Array(bytes);
+  const header = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R', 'latin1');
+  out.set(header);
+  let x = seed;
+  for (let i = header.length; i < bytes; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** Encrypt a PDF with qpdf (AES-256) so that opening it needs `userPassword`. */
+export function encryptPdf(pdf: Uint8Array, userPassword: string, ownerPassword = 'owner-secret'): Uint8Array {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-qpdf-'));
+  try {
+    const input = path.join(dir, 'in.pdf');
+    const output = path.join(dir, 'out.pdf');
+    fs.writeFileSync(input, pdf);
+    execFileSync('qpdf', ['--encrypt', userPassword, ownerPassword, '256', '--', input, output]);
+    return new Uint8Array(fs.readFileSync(output));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Page count according to poppler's `pdfinfo`. */
+export function pdfinfoPages(file: string): number {
+  const out = execFileSync('pdfinfo', [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const m = /^Pages:\s+(\d+)/m.exec(out);
+  if (!m) throw new Error(`pdfinfo printed no page count for ${file}`);
+  return Number(m[1]);
+}
+
+/** Text of one page according to poppler's `pdftotext`, NFKC-normalised like ours. */
+export function pdftotextPage(file: string, page: number): string {
+  return execFileSync('pdftotext', ['-q', '-enc', 'UTF-8', '-f', String(page), '-l', String(page), file, '-'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  }).normalize('NFKC');
+}
+
+/** Lower-cased words (letters and digits) of a text, for comparing extractions. */
+export function words(text: string): string[] {
+  return (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+}
+
+const pageCache = new Map<string, string[]>();
+
+/** pdftotext's text of every page of a file (cached per file). */
+export function popplerPages(file: string): string[] {
+  let pages = pageCache.get(file);
+  if (!pages) {
+    const n = pdfinfoPages(file);
+    pages = Array.from({ length: n }, (_, i) => pdftotextPage(file, i + 1));
+    pageCache.set(file, pages);
+  }
+  return pages;
+}
+
+/**
+ * Words (≥ 6 letters, no digits) that poppler finds on `page` of `file` and on no other page of any of `files`:
+ * evidence that only this page can match. In order of appearance.
+ */
+export function distinctiveWords(files: string[], file: string, page: number, max = 8): string[] {
+  const elsewhere = new Set<string>();
+  for (const f of files) {
+    popplerPages(f).forEach((text, i) => {
+      if (f === file && i + 1 === page) return;
+      for (const w of words(text)) elsewhere.add(w);
+    });
+  }
+  const own = words(popplerPages(file)[page - 1] ?? '').filter((w) => w.length >= 6 && /^\p{L}+$/u.test(w) && !elsewhere.has(w));
+  return [...new Set(own)].slice(0, max);
+}
+
+/** The run of ~10 words of poppler's page text that carries the most of the page's distinctive words. */
+export function distinctivePhrase(files: string[], file: string, page: number, size = 10): string {
+  const unique = new Set(distinctiveWords(files, file, page, 1000));
+  const tokens = (popplerPages(file)[page - 1] ?? '').split(/\s+/).filter(Boolean);
+  let best = { phrase: '', score: 0 };
+  for (let i = 0; i < tokens.length; i++) {
+    const phrase = tokens.slice(i, i + size).join(' ');
+    const score = new Set(words(phrase).filter((w) => unique.has(w))).size;
+    if (score > best.score) best = { phrase, score };
+  }
+  if (best.score < 2) throw new Error(`page ${page} of ${file} has no distinctive phrase`);
+  return best.phrase;
+}
