@@ -9,6 +9,7 @@ export default defineConfig({
         test: {
           name: 'shared',
           environment: 'node',
+          sequence: { groupOrder: 0 },
           include: ['tests/shared/**/*.test.ts'],
         },
       },
@@ -16,6 +17,7 @@ export default defineConfig({
         test: {
           name: 'server',
           environment: 'node',
+          sequence: { groupOrder: 1 },
           include: ['tests/server/**/*.test.ts'],
           exclude: ['**/*.int.test.ts'],
           testTimeout: 120_000,
@@ -28,6 +30,9 @@ export default defineConfig({
         test: {
           name: 'e2e',
           environment: 'node',
+          // After the server suites: the browser needs a core of its own.
+          sequence: { groupOrder: 2 },
+          maxWorkers: 1,
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/e2e/global-setup.ts'],
           testTimeout: 120_000,

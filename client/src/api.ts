@@ -8,6 +8,7 @@ import {
   DocumentsListResponseSchema,
   ErrorBodySchema,
   HealthResponseSchema,
+  SessionResponseSchema,
   SearchResponseSchema,
   UploadResponseSchema,
   type ErrorCode,
@@ -26,8 +27,11 @@ export class ApiError extends Error {
   }
 }
 
+export const UNAUTHENTICATED_EVENT = 'pagewise:unauthenticated';
+
 export function toApiError(status: number, body: unknown): ApiError {
   const parsed = ErrorBodySchema.safeParse(body);
+  if (parsed.success && parsed.data.error.code === 'UNAUTHENTICATED') window.dispatchEvent(new Event(UNAUTHENTICATED_EVENT));
   if (parsed.success) return new ApiError(status, parsed.data.error.code, parsed.data.error.message);
   return new ApiError(status, 'INTERNAL_ERROR', `The server answered ${status}.`);
 }
@@ -51,6 +55,9 @@ const json = (body: unknown): RequestInit => ({
 });
 
 export const api = {
+  session: () => request('/api/auth/session', {}, SessionResponseSchema),
+  login: (token: string) => request('/api/auth/login', json({ token }), SessionResponseSchema),
+  logout: () => request('/api/auth/logout', { method: 'POST' }, null),
   health: () => request('/api/health', {}, HealthResponseSchema),
   documents: () => request('/api/documents', {}, DocumentsListResponseSchema),
   deleteDocument: (id: string) => request(`/api/documents/${encodeURIComponent(id)}`, { method: 'DELETE' }, null),

@@ -10,6 +10,8 @@ import { documentsRouter } from './http/routes/documents/index.js';
 import { healthRouter } from './http/routes/health.js';
 import { searchRouter } from './http/routes/search.js';
 import { chatRouter } from './http/routes/chat.js';
+import { authRouter, isAuthenticated, requireAuth, SessionStore } from './http/auth.js';
+import { perMinute } from './http/rate-limit.js';
 import { conversationsRouter } from './http/routes/conversations.js';
 import type { Services } from './services.js';
 
@@ -24,7 +26,7 @@ const PDFJS_ROOT = path.dirname(createRequire(import.meta.url).resolve('pdfjs-di
 export function createApp(s: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', s.config.TRUST_PROXY > 0 ? s.config.TRUST_PROXY : false);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -42,9 +44,14 @@ export function createApp(s: Services): express.Express {
     }),
   );
 
+  const auth = { token: s.config.ACCESS_TOKEN, sessions: new SessionStore(s.db, s.config.SESSION_DAYS), sessionDays: s.config.SESSION_DAYS };
   const api = express.Router();
   api.use(express.json({ limit: '1mb' }));
-  api.use('/health', healthRouter(s.health));
+  api.use(requireAuth(auth));
+  api.use('/auth', authRouter(auth, perMinute(s.config.RATE_LIMIT_LOGIN_PER_MIN, 'sign-in attempts')));
+  api.use('/health', healthRouter(s.health, (req) => isAuthenticated(req, auth) !== null));
+  api.post('/documents', perMinute(s.config.RATE_LIMIT_UPLOAD_PER_MIN, 'uploads'));
+  api.post('/chat', perMinute(s.config.RATE_LIMIT_CHAT_PER_MIN, 'questions'));
   api.use('/documents', documentsRouter(s.library, {
     tmpDir: s.files.tmpDir,
     maxFileBytes: s.config.MAX_UPLOAD_MB * 1024 * 1024,

@@ -37,6 +37,20 @@ const EnvSchema = z.object({
   EMBED_BATCH: int(64, 1, 2048),
   EMBED_TIMEOUT_MS: int(60_000, 1000),
 
+  /**
+   * Protects the UI and every API route (except health and sign-in) when set: browsers sign in once and get an
+   * HttpOnly session cookie, API clients send `Authorization: Bearer <token>`. Required when HOST is not loopback.
+   */
+  ACCESS_TOKEN: optStr(),
+  /** Days a browser session lasts. */
+  SESSION_DAYS: int(30, 1, 365),
+  /** Reverse proxies in front of the server (hops), for client addresses and https detection; 0 = none. */
+  TRUST_PROXY: int(0, 0, 10),
+  /** Requests per minute per client address: sign-in attempts, uploads, chat questions. */
+  RATE_LIMIT_LOGIN_PER_MIN: int(10, 1),
+  RATE_LIMIT_UPLOAD_PER_MIN: int(30, 1),
+  RATE_LIMIT_CHAT_PER_MIN: int(60, 1),
+
   /** OpenAI-compatible chat endpoint (DeepSeek API, Ollama, vLLM, llama.cpp, LM Studio). Unset = extractive answers. */
   LLM_BASE_URL: optStr(),
   LLM_API_KEY: optStr(),
@@ -106,6 +120,13 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (c.EMBEDDER === 'openai' && !c.EMBED_BASE_URL) {
     throw new ConfigError('Invalid configuration:\n  EMBEDDER=openai needs EMBED_BASE_URL (e.g. http://localhost:11434/v1)');
   }
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(c.HOST) || c.HOST.startsWith('127.');
+  if (!loopback && !c.ACCESS_TOKEN) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HOST=${c.HOST} is reachable from other machines, so ACCESS_TOKEN must be set (e.g. ACCESS_TOKEN=$(openssl rand -hex 24))`,
+    );
+  }
+  if (c.ACCESS_TOKEN && c.ACCESS_TOKEN.length < 16) throw new ConfigError('Invalid configuration:\n  ACCESS_TOKEN must be at least 16 characters');
   if (c.LLM_BASE_URL && !/^https?:\/\//i.test(c.LLM_BASE_URL)) throw new ConfigError('Invalid configuration:\n  LLM_BASE_URL must be an http(s) URL, e.g. https://api.deepseek.com/v1');
   if (c.LLM_MAX_TOKENS >= c.LLM_CONTEXT_TOKENS) throw new ConfigError('Invalid configuration:\n  LLM_MAX_TOKENS must be smaller than LLM_CONTEXT_TOKENS');
   return { ...c, dataDir: path.resolve(c.DATA_DIR), isProduction: c.NODE_ENV === 'production' };

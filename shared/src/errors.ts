@@ -36,6 +36,10 @@ export const ERROR_CODES = [
   'LLM_BAD_RESPONSE',
   'LLM_REJECTED',
   'SHUTTING_DOWN',
+  // access (RELIABILITY rows 24-28)
+  'UNAUTHENTICATED',
+  'CSRF',
+  'RATE_LIMITED',
   // catch-all
   'INTERNAL_ERROR',
 ] as const;

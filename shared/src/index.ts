@@ -4,3 +4,4 @@ export * from './documents.js';
 export * from './search.js';
 export * from './health.js';
 export * from './chat.js';
+export * from './auth.js';

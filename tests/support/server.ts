@@ -12,6 +12,7 @@ import { createLogger } from '../../server/src/logger.js';
 
 export interface TestServer {
   url: string;
+  app: ReturnType<typeof createApp>;
   dataDir: string;
   services: Services;
   close(opts?: { keepData?: boolean }): Promise<void>;
@@ -30,7 +31,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     ...env,
   });
   const services = createServices(config, createLogger({ level: config.LOG_LEVEL }));
-  const server = http.createServer(createApp(services));
+  const app = createApp(services);
+  const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const close = async (opts: { keepData?: boolean } = {}) => {
@@ -41,6 +43,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
   };
   return {
     url: `http://127.0.0.1:${port}`,
+    app,
     dataDir: dir,
     services,
     close,
@@ -52,10 +55,10 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
 }
 
 /** Poll until no document is queued or processing. */
-export async function waitForIngestion(url: string, timeoutMs = 120_000): Promise<void> {
+export async function waitForIngestion(url: string, timeoutMs = 120_000, headers: Record<string, string> = {}): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await fetch(`${url}/api/documents`);
+    const res = await fetch(`${url}/api/documents`, { headers });
     const body = (await res.json()) as { documents: { status: string }[] };
     if (body.documents.every((d) => d.status === 'ready' || d.status === 'failed')) return;
     if (Date.now() > deadline) throw new Error('ingestion did not finish in time');

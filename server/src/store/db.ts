@@ -81,6 +81,14 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX messages_conversation ON messages(conversation_id, seq);
   `,
+  `
+  -- Browser sessions: only the sha256 of the cookie value is stored.
+  CREATE TABLE sessions (
+    id_hash    TEXT PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+  );
+  `,
 ];
 
 export function openDb(dataDir: string): Db {

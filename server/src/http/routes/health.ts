@@ -1,10 +1,18 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { HealthResponse } from '@pagewise/shared';
 
-export function healthRouter(report: () => HealthResponse): Router {
+/**
+ * Liveness is public (container health checks); the details (embedder, model, document counts) only go to
+ * callers who may use the instance.
+ */
+export function healthRouter(report: () => HealthResponse, maySee: (req: Request) => boolean): Router {
   const router = Router();
-  router.get('/', (_req, res) => {
+  router.get('/', (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
+    if (!maySee(req)) {
+      res.json({ ok: true });
+      return;
+    }
     res.json(report());
   });
   return router;

@@ -1,0 +1,134 @@
+/**
+ * Access control for an instance reachable from other machines (RELIABILITY rows 24-28). With ACCESS_TOKEN set:
+ * browsers exchange the token once for an HttpOnly, SameSite=Strict session cookie (only its hash is stored);
+ * API clients send `Authorization: Bearer <token>`; every comparison is constant-time; cookie-authenticated
+ * writes must come from this origin (Fetch Metadata / Origin), else 403 CSRF. Deny by default: everything under
+ * /api needs a credential except the few public paths listed here.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Router, type Request, type RequestHandler } from 'express';
+import { LoginRequestSchema, type SessionResponse } from '@pagewise/shared';
+import { AppError } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { parse } from './validate.js';
+
+export const SESSION_COOKIE = 'pagewise_session';
+/** Reachable without a credential: liveness for container health checks, and signing in. */
+export const PUBLIC_API_PATHS = new Set(['/health', '/auth/login', '/auth/logout', '/auth/session']);
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+export const unauthenticated = () => new AppError(401, 'UNAUTHENTICATED', 'Sign in with the access token to use this instance.');
+export const csrfRejected = () => new AppError(403, 'CSRF', 'This request did not come from the Pagewise page itself, so it was refused.');
+
+/** Constant-time comparison of a presented token with the configured one (hashing equalises the lengths). */
+export function tokenMatches(given: string, expected: string): boolean {
+  return timingSafeEqual(sha256(given), sha256(expected));
+}
+
+export class SessionStore {
+  constructor(
+    private readonly db: Db,
+    private readonly days: number,
+  ) {}
+
+  create(): string {
+    const raw = randomBytes(32).toString('base64url');
+    const now = new Date();
+    const expires = new Date(now.getTime() + this.days * 86_400_000);
+    this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now.toISOString());
+    this.db.prepare('INSERT INTO sessions (id_hash, created_at, expires_at) VALUES (?, ?, ?)').run(sha256(raw).toString('hex'), now.toISOString(), expires.toISOString());
+    return raw;
+  }
+
+  valid(raw: string): boolean {
+    const row = this.db.prepare('SELECT expires_at FROM sessions WHERE id_hash = ?').get(sha256(raw).toString('hex')) as { expires_at: string } | undefined;
+    return row !== undefined && row.expires_at > new Date().toISOString();
+  }
+
+  delete(raw: string): void {
+    this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(sha256(raw).toString('hex'));
+  }
+}
+
+function cookieValue(req: Request, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return null;
+}
+
+function bearer(req: Request): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return m ? m[1]! : null;
+}
+
+/** A cookie-authenticated write must come from our own page. */
+function sameOrigin(req: Request): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site === 'same-origin' || site === 'none';
+  const origin = req.headers.origin;
+  if (typeof origin === 'string') return origin === `${req.protocol}://${req.get('host')}`;
+  return false;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface AuthOptions {
+  token: string | undefined;
+  sessions: SessionStore;
+  sessionDays: number;
+}
+
+export function isAuthenticated(req: Request, opts: AuthOptions): 'bearer' | 'cookie' | null {
+  if (!opts.token) return 'bearer';
+  const b = bearer(req);
+  if (b !== null) return tokenMatches(b, opts.token) ? 'bearer' : null;
+  const c = cookieValue(req, SESSION_COOKIE);
+  return c !== null && opts.sessions.valid(c) ? 'cookie' : null;
+}
+
+/** Mounted on /api before every route. */
+export function requireAuth(opts: AuthOptions): RequestHandler {
+  return (req, _res, next) => {
+    if (!opts.token || PUBLIC_API_PATHS.has(req.path)) return next();
+    const how = isAuthenticated(req, opts);
+    if (!how) return next(unauthenticated());
+    if (how === 'cookie' && !SAFE_METHODS.has(req.method) && !sameOrigin(req)) return next(csrfRejected());
+    next();
+  };
+}
+
+export function authRouter(opts: AuthOptions, loginLimiter: RequestHandler): Router {
+  const router = Router();
+  router.get('/session', (req, res) => {
+    const body: SessionResponse = { required: Boolean(opts.token), authenticated: isAuthenticated(req, opts) !== null };
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(body);
+  });
+  router.post('/login', loginLimiter, (req, res) => {
+    if (!opts.token) {
+      res.json({ required: false, authenticated: true } satisfies SessionResponse);
+      return;
+    }
+    if (!sameOrigin(req) && req.headers.origin !== undefined) throw csrfRejected();
+    const { token } = parse(LoginRequestSchema, req.body);
+    if (!tokenMatches(token, opts.token)) throw new AppError(401, 'UNAUTHENTICATED', 'That access token is not right.');
+    res.cookie(SESSION_COOKIE, opts.sessions.create(), {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: '/',
+      maxAge: opts.sessionDays * 86_400_000,
+    });
+    res.json({ required: true, authenticated: true } satisfies SessionResponse);
+  });
+  router.post('/logout', (req, res) => {
+    const c = cookieValue(req, SESSION_COOKIE);
+    if (c) opts.sessions.delete(c);
+    res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
+    res.status(204).end();
+  });
+  return router;
+}
