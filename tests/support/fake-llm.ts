@@ -38,6 +38,12 @@ export interface FakeLlm {
   next(...modes: FakeMode[]): void;
   always(mode: FakeMode): void;
   openSockets(): number;
+  /**
+   * Responses still in progress (a request received and its response neither finished nor closed). Unlike
+   * `openSockets()` this ignores idle connections, e.g. the never-used connection Node's fetch (undici) opens
+   * right after a streaming request is aborted (nodejs/undici#5845), which lingers for about 3 s.
+   */
+  openResponses(): number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -68,8 +74,11 @@ export async function startFakeLlm(): Promise<FakeLlm> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const hanging = new Set<http.ServerResponse>();
+  const inFlight = new Set<http.ServerResponse>();
 
   const server = http.createServer(async (req, res) => {
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
     const raw = await new Promise<string>((resolve) => {
       let b = '';
       req.on('data', (c: Buffer) => (b += c.toString('utf8')));
@@ -204,6 +213,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     next: (...modes) => void queue.push(...modes),
     always: (mode) => void (fallback = mode),
     openSockets: () => [...sockets].filter((s) => !s.destroyed).length,
+    openResponses: () => inFlight.size,
     reset: () => {
       queue.length = 0;
       requests.length = 0;

@@ -55,7 +55,7 @@ export function buildAnswerPrompt(history: ChatMessage[], question: string, sour
   let kept = [...sources];
   const cost = () => estimateTokens(formatPassages(kept)) + turns.reduce((a, t) => a + estimateTokens(t.content) + 4, 0);
   // Keep at least the best passage; shed history before the last passages.
-  while (cost() > available && (kept.length > 3 || (turns.length > 0 && kept.length > 1))) {
+  while (cost() > available && kept.length > 1) {
     if (turns.length > 2 && kept.length <= 3) turns = turns.slice(2);
     else kept = kept.slice(0, -1);
   }

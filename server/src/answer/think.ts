@@ -15,7 +15,7 @@ export interface SplitDelta {
 export class ThinkSplitter {
   private buf = '';
   private inThink = false;
-  /** Only whitespace has been seen so far: a `<think>` here opens reasoning. Later tags are treated the same. */
+  /** Answer text has begun (since the start or the last `</think>`); leading whitespace before it is dropped. */
   private started = false;
 
   push(delta: string): SplitDelta {
@@ -28,7 +28,7 @@ export class ThinkSplitter {
         this.emit(out, this.buf.slice(0, i));
         this.buf = this.buf.slice(i + tag.length);
         this.inThink = !this.inThink;
-        if (!this.inThink) this.buf = this.buf.replace(/^\s+/, '');
+        if (!this.inThink) this.started = false; // whitespace right after </think> is dropped too
         continue;
       }
       // Hold back a suffix that could be the start of the tag.
@@ -56,7 +56,9 @@ export class ThinkSplitter {
     if (!text) return;
     if (this.inThink) out.reasoning += text;
     else {
-      if (!this.started && !text.trim()) return;
+      // Leading whitespace (e.g. the `\n\n` after `</think>`) is dropped however the deltas split it.
+      if (!this.started) text = text.trimStart();
+      if (!text) return;
       this.started = true;
       out.answer += text;
     }
