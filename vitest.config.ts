@@ -15,6 +15,22 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'shared-jsdom',
+          environment: 'jsdom',
+          include: ['tests/shared/**/*.test.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          name: 'client',
+          environment: 'jsdom',
+          include: ['tests/client/**/*.test.{ts,tsx}'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
           name: 'server',
           environment: 'node',
           sequence: { groupOrder: 1 },

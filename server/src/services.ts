@@ -57,7 +57,20 @@ export function createServices(config: Config, log: Logger): Services {
 
   let resolved: ResolvedEmbedder | null = null;
   let opened: SearchIndex | null = null;
-  const indexPromise: Promise<SearchIndex> = resolveEmbedder(config, log.child({ part: 'embedder' })).then(async (r) => {
+  let closed = false;
+  // An embeddings endpoint may come up after us (compose starts them together): keep trying, visibly.
+  const resolveWithRetry = async (): Promise<ResolvedEmbedder> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await resolveEmbedder(config, log.child({ part: 'embedder' }));
+      } catch (err) {
+        if (config.EMBEDDER !== 'openai' || closed) throw err;
+        log.warn({ attempt, reason: (err as Error).message }, 'embeddings endpoint not reachable yet; retrying in 10 s');
+        await new Promise((r) => setTimeout(r, 10_000).unref());
+      }
+    }
+  };
+  const indexPromise: Promise<SearchIndex> = resolveWithRetry().then(async (r) => {
     resolved = r;
     const index = new SearchIndex(db, docs, lexical, r.embedder, SearchIndex.fileIn(config.dataDir), log.child({ part: 'index' }));
     await index.open();
@@ -110,6 +123,7 @@ export function createServices(config: Config, log: Logger): Services {
   };
 
   const close = async () => {
+    closed = true;
     streams.shutdown();
     await queue.stop();
     try {

@@ -41,7 +41,8 @@ describe('access token', () => {
     const protectedRoutes = routes.filter((r) => !PUBLIC.has(`${r.method} ${r.path}`));
     expect(protectedRoutes.map((r) => `${r.method} ${r.path}`)).toEqual(expect.arrayContaining(['POST /api/documents', 'POST /api/chat', 'GET /api/documents/:id/file', 'POST /api/search']));
     for (const r of protectedRoutes) {
-      for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token' }, { cookie: 'pagewise_session=forged' }]) {
+      const variants: Record<string, string>[] = [{}, { authorization: 'Bearer wrong-token-wrong-token' }, { cookie: 'pagewise_session=forged' }];
+      for (const headers of variants) {
         const res = await fetch(`${s.url}${concrete(r.path)}`, {
           method: r.method,
           headers: { 'content-type': 'application/json', ...headers },
