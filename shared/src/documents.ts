@@ -16,6 +16,8 @@ export const DocumentSummarySchema = z.object({
   chunks: z.number().int(),
   bytes: z.number().int(),
   createdAt: z.string(),
+  /** Duration of the last processing attempt in ms, once it ended. */
+  processingMs: z.number().int().nullable(),
   error: ErrorDetailSchema.optional(),
 });
 export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;

@@ -126,8 +126,8 @@ export class SearchIndex {
   }
 
   /** Mark a document ready and add its vectors: from now on it is searchable. */
-  publish(documentId: string, pagesDone: number, vectors: { chunkId: number; vector: Float32Array }[]): boolean {
-    if (!this.docs.markReady(documentId, pagesDone)) return false;
+  publish(documentId: string, pagesDone: number, processingMs: number, vectors: { chunkId: number; vector: Float32Array }[]): boolean {
+    if (!this.docs.markReady(documentId, pagesDone, processingMs)) return false;
     this.vectors.add(vectors);
     this.scheduleSave();
     return true;
@@ -206,12 +206,8 @@ export class SearchIndex {
     if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
-      try {
-        this.vectors.save();
-      } catch (err) {
-        // The database stays the source of truth; the index is rebuilt from it at the next start if needed.
-        this.log.error({ err }, 'saving the vector index failed');
-      }
+      // The database stays the source of truth; the index is reconciled from it at the next start if needed.
+      this.vectors.saveAsync().catch((err: unknown) => this.log.error({ err }, 'saving the vector index failed'));
     }, 1000);
     this.saveTimer.unref();
   }

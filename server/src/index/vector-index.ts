@@ -44,6 +44,10 @@ function writeFileAtomic(file: string, data: string): void {
 export class VectorIndex {
   private live = new Set<number>();
   private dirty = false;
+  /** While an asynchronous save reads the graph on another thread, mutations wait here. */
+  private saving: Promise<void> | null = null;
+  private pendingAdds: { chunkId: number; vector: Float32Array }[] = [];
+  private pendingDeletes: number[] = [];
 
   private constructor(
     private hnsw: Hnsw,
@@ -93,6 +97,10 @@ export class VectorIndex {
 
   add(items: { chunkId: number; vector: Float32Array }[]): void {
     if (items.length === 0) return;
+    if (this.saving) {
+      this.pendingAdds.push(...items);
+      return;
+    }
     const needed = this.hnsw.getCurrentCount() + items.length;
     if (needed > this.hnsw.getMaxElements()) this.hnsw.resizeIndex(Math.max(needed, Math.ceil(this.hnsw.getMaxElements() * 1.5)));
     for (const { chunkId, vector } of items) {
@@ -105,15 +113,23 @@ export class VectorIndex {
   }
 
   delete(chunkIds: Iterable<number>): void {
-    for (const id of chunkIds) {
-      if (!this.live.delete(id)) continue;
-      try {
-        this.hnsw.markDelete(id);
-      } catch {
-        // already marked deleted in a previous session
-      }
-      this.dirty = true;
+    const ids = new Set(chunkIds);
+    if (this.saving) {
+      // Hidden from queries at once; marked in the graph when the save is done.
+      this.pendingAdds = this.pendingAdds.filter((a) => !ids.has(a.chunkId));
+      for (const id of ids) if (this.live.delete(id)) this.pendingDeletes.push(id);
+      return;
     }
+    for (const id of ids) if (this.live.delete(id)) this.markDeleted(id);
+  }
+
+  private markDeleted(id: number): void {
+    try {
+      this.hnsw.markDelete(id);
+    } catch {
+      // already marked deleted in a previous session
+    }
+    this.dirty = true;
   }
 
   /** Nearest chunks among those `allow` accepts (the filter applies inside the graph search, before ranking). */
@@ -126,9 +142,50 @@ export class VectorIndex {
     return res.neighbors.map((id, i) => ({ chunkId: id, score: 1 - res.distances[i]! }));
   }
 
-  /** Atomic save: temp file → verify by reading it back → fsync → rename → fsync directory. */
-  save(): void {
+  /**
+   * Atomic save off the event loop: hnswlib writes and re-reads the temp file on a worker thread (the graph is
+   * not mutated meanwhile: adds and deletes are queued), then fsync → rename → fsync directory.
+   */
+  async saveAsync(): Promise<void> {
     if (!this.dirty) return;
+    if (this.saving) return this.saving;
+    this.dirty = false;
+    const dir = path.dirname(this.file);
+    const tmp = `${this.file}.tmp`;
+    const count = this.hnsw.getCurrentCount();
+    const live = this.live.size;
+    this.saving = (async () => {
+      await fs.promises.mkdir(dir, { recursive: true });
+      await this.hnsw.writeIndex(tmp);
+      const check = new HierarchicalNSW('cosine', this.dimension);
+      await check.readIndex(tmp, true);
+      if (check.getCurrentCount() !== count) throw new Error('vector index verification failed after write');
+      const fh = await fs.promises.open(tmp, 'r');
+      await fh.sync();
+      await fh.close();
+      await fs.promises.rename(tmp, this.file);
+      const sidecar = `${this.file}.json`;
+      await fs.promises.writeFile(`${sidecar}.tmp`, JSON.stringify({ embedderId: this.embedderId, dimension: this.dimension, count: live } satisfies Sidecar));
+      await fs.promises.rename(`${sidecar}.tmp`, sidecar);
+      const dh = await fs.promises.open(dir, 'r');
+      await dh.sync();
+      await dh.close();
+    })();
+    try {
+      await this.saving;
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    } finally {
+      this.saving = null;
+      this.add(this.pendingAdds.splice(0));
+      for (const id of this.pendingDeletes.splice(0)) this.markDeleted(id);
+    }
+  }
+
+  /** Atomic save (synchronous, for start-up and shutdown): temp file → verify → fsync → rename → fsync directory. */
+  save(): void {
+    if (!this.dirty || this.saving) return;
     const dir = path.dirname(this.file);
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${this.file}.tmp`;

@@ -153,7 +153,7 @@ export class IngestQueue {
       flushPages();
       await flushChunks();
       if (textChars === 0) throw new IngestError('NO_EXTRACTABLE_TEXT');
-      index.publish(row.id, pagesDone, vectors);
+      index.publish(row.id, pagesDone, Date.now() - started, vectors);
       this.log.info(
         { documentId: row.id, pages: pagesDone, chunks: vectors.length, failedPages, ms: Date.now() - started },
         'document ready',
@@ -171,7 +171,7 @@ export class IngestQueue {
       if (!(err instanceof IngestError)) this.log.error({ err, documentId: row.id }, 'ingestion failed unexpectedly');
       try {
         index.discardContent(row.id);
-        this.docs.markFailed(row.id, code, message);
+        this.docs.markFailed(row.id, code, message, Date.now() - started);
       } catch (e) {
         this.log.error({ err: e, documentId: row.id }, 'could not record the ingestion failure');
       }

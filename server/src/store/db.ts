@@ -89,6 +89,10 @@ const MIGRATIONS: string[] = [
     expires_at TEXT NOT NULL
   );
   `,
+  `
+  -- How long the last processing attempt took (extraction to ready/failed), for progress and limits.
+  ALTER TABLE documents ADD COLUMN processing_ms INTEGER;
+  `,
 ];
 
 export function openDb(dataDir: string): Db {

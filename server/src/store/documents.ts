@@ -15,6 +15,7 @@ export interface DocumentRow {
   attempts: number;
   title: string | null;
   context: string | null;
+  processing_ms: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -57,6 +58,7 @@ export function toSummary(row: DocumentRow, chunks: number): DocumentSummary {
     chunks,
     bytes: row.bytes,
     createdAt: row.created_at,
+    processingMs: row.processing_ms,
     ...(row.status === 'failed' && row.error_code
       ? { error: { code: row.error_code as ErrorCode, message: row.error_message ?? '' } }
       : {}),
@@ -160,21 +162,21 @@ export class DocumentStore {
   }
 
   /** Returns false when the document is gone or no longer processing (deleted meanwhile). */
-  markReady(id: string, pagesDone: number): boolean {
+  markReady(id: string, pagesDone: number, processingMs: number): boolean {
     return (
       this.db
         .prepare(
-          `UPDATE documents SET status = 'ready', pages_done = ?, error_code = NULL, error_message = NULL, updated_at = ?
+          `UPDATE documents SET status = 'ready', pages_done = ?, processing_ms = ?, error_code = NULL, error_message = NULL, updated_at = ?
            WHERE id = ? AND status = 'processing'`,
         )
-        .run(pagesDone, now(), id).changes === 1
+        .run(pagesDone, Math.round(processingMs), now(), id).changes === 1
     );
   }
 
-  markFailed(id: string, code: ErrorCode, message: string): void {
+  markFailed(id: string, code: ErrorCode, message: string, processingMs: number | null = null): void {
     this.db
-      .prepare(`UPDATE documents SET status = 'failed', error_code = ?, error_message = ?, updated_at = ? WHERE id = ?`)
-      .run(code, message, now(), id);
+      .prepare(`UPDATE documents SET status = 'failed', error_code = ?, error_message = ?, processing_ms = ?, updated_at = ? WHERE id = ?`)
+      .run(code, message, processingMs === null ? null : Math.round(processingMs), now(), id);
   }
 
   requeue(id: string): void {
