@@ -12,9 +12,11 @@ import type { Logger } from '../logger.js';
 import type { DocumentRow, DocumentStore, PageInput } from '../store/documents.js';
 import type { FileStore } from '../store/files.js';
 import type { PageChunker, PageChunk } from './chunker.js';
-import type { ExtractionPool } from './pool.js';
+import type { ExtractedPage, ExtractionPool } from './pool.js';
 
 const MAX_ATTEMPTS = 3;
+/** Documents at least this long are split across two workers when a second one is idle. */
+export const SPLIT_MIN_PAGES = 300;
 const EMBED_BATCH = 64;
 const PAGE_BATCH = 32;
 
@@ -98,10 +100,18 @@ export class IngestQueue {
     let ord = 0;
     let context: string | null = null;
     let contextVector: Float32Array | null = null;
+    let contextReady: Promise<void> | null = null;
     let pagesDone = 0;
     let textChars = 0;
     let title: string | null = null;
     let firstText = '';
+    /** Last page of the first range (the whole document unless it is split across two workers). */
+    let firstRangeEnd = Number.MAX_SAFE_INTEGER;
+    const seen = new Set<number>();
+    // The document context comes from its opening text: chunks wait for it (up to a bound) when a second
+    // worker started in the middle of the document.
+    let openingPages = 0;
+    const openingSeen = () => firstText !== '' || openingPages >= 3;
 
     const flushPages = () => {
       if (pendingPages.length === 0) return;
@@ -109,17 +119,20 @@ export class IngestQueue {
       pendingPages = [];
       this.docs.setProgress(row.id, pagesDone);
     };
-    const flushChunks = async () => {
+    const flushChunks = async (final = false) => {
       if (pendingChunks.length === 0) return;
+      if (!final && context === null && !openingSeen() && pendingChunks.length < 4000) return;
       const batch = pendingChunks;
       pendingChunks = [];
       let embeddings: Float32Array[];
       try {
-        if (context === null) {
-          context = documentContext(row.name, title, firstText);
-          index.setDocumentContext(row.id, context);
-          contextVector = (await embedder.embedDocuments([context]))[0] ?? null;
-        }
+        contextReady ??= (async () => {
+          const ctx = documentContext(row.name, title, firstText);
+          index.setDocumentContext(row.id, ctx);
+          contextVector = (await embedder.embedDocuments([ctx]))[0] ?? null;
+          context = ctx;
+        })();
+        await contextReady;
         embeddings = await embedder.embedDocuments(batch.map((c) => c.text));
       } catch (err) {
         throw new IngestError('EMBEDDING_FAILED', `${INGEST_FAILURES.EMBEDDING_FAILED} (${(err as Error).message})`);
@@ -134,24 +147,49 @@ export class IngestQueue {
       ids.forEach((id, i) => vectors.push({ chunkId: id, vector: passageVectors[i]! }));
     };
 
+    const file = this.files.pathFor(row.id);
+    const onPage = async (page: ExtractedPage) => {
+      if (seen.has(page.pageNumber)) return; // both workers read it around the hand-over
+      seen.add(page.pageNumber);
+      if (page.pageNumber <= firstRangeEnd) {
+        openingPages++;
+        if (!firstText && page.text) firstText = page.text;
+      }
+      pagesDone++;
+      textChars += page.text.length;
+      pendingPages.push(page);
+      pendingChunks.push(...(await this.chunker.chunkPage(page.pageNumber, page.text)));
+      if (pendingPages.length >= PAGE_BATCH) flushPages();
+      if (pendingChunks.length >= EMBED_BATCH) await flushChunks();
+    };
+    let second: Promise<{ failedPages: number }> | null = null;
+
     try {
-      const { failedPages } = await this.pool.extract(this.files.pathFor(row.id), this.opts, {
-        onMeta: (meta) => {
-          title = meta.title;
-          this.docs.setPageCount(row.id, meta.numPages, meta.title);
-        },
-        onPage: async (page) => {
-          if (!firstText && page.text) firstText = page.text;
-          pagesDone = page.pageNumber;
-          textChars += page.text.length;
-          pendingPages.push(page);
-          pendingChunks.push(...(await this.chunker.chunkPage(page.pageNumber, page.text)));
-          if (pendingPages.length >= PAGE_BATCH) flushPages();
-          if (pendingChunks.length >= EMBED_BATCH) await flushChunks();
-        },
-      });
+      const first = this.pool
+        .extract(file, this.opts, {
+          onMeta: (meta, control) => {
+            title = meta.title;
+            this.docs.setPageCount(row.id, meta.numPages, meta.title);
+            if (meta.numPages < SPLIT_MIN_PAGES || meta.numPages > this.opts.maxPages) return;
+            const slot = this.pool.tryReserve();
+            if (!slot) return;
+            // A long document and an idle worker: hand the second half to it.
+            firstRangeEnd = Math.ceil(meta.numPages / 2);
+            control.stopAfter(firstRangeEnd);
+            second = this.pool.extract(file, this.opts, { onMeta: () => undefined, onPage }, { firstPage: firstRangeEnd + 1, slot });
+            second.catch(() => undefined);
+          },
+          onPage,
+        })
+        .catch(async (err: unknown) => {
+          if (second) await (second as Promise<unknown>).catch(() => undefined);
+          throw err;
+        });
+      const r1 = await first;
+      const r2 = second ? await (second as Promise<{ failedPages: number }>) : { failedPages: 0 };
+      const failedPages = r1.failedPages + r2.failedPages;
       flushPages();
-      await flushChunks();
+      await flushChunks(true);
       if (textChars === 0) throw new IngestError('NO_EXTRACTABLE_TEXT');
       index.publish(row.id, pagesDone, Date.now() - started, vectors);
       this.log.info(

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IngestError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ExtractRequest, WorkerMessage } from './protocol.js';
+import type { ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
 
 const require = createRequire(import.meta.url);
 const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
@@ -34,12 +34,24 @@ export interface ExtractedPage {
   text: string;
 }
 
+/** Lets the caller narrow a running extraction (to hand the rest of the pages to another worker). */
+export interface ExtractControl {
+  stopAfter(lastPage: number): void;
+}
+
+export interface ExtractOptions {
+  firstPage?: number;
+  lastPage?: number;
+  /** A slot taken with `tryReserve()`; released when the extraction ends. */
+  slot?: Slot;
+}
+
 export interface ExtractHandlers {
-  onMeta(meta: { numPages: number; title: string | null }): void | Promise<void>;
+  onMeta(meta: { numPages: number; title: string | null }, control: ExtractControl): void | Promise<void>;
   onPage(page: ExtractedPage): void | Promise<void>;
 }
 
-interface Slot {
+export interface Slot {
   child: ChildProcess | null;
   ready: Promise<void> | null;
   jobs: number;
@@ -108,6 +120,17 @@ export class ExtractionPool {
     return slot.ready;
   }
 
+  /** An idle worker slot right now, or null (never waits, so a caller holding a slot cannot deadlock). */
+  tryReserve(): Slot | null {
+    if (this.closed || this.waiters.length > 0) return null;
+    return this.idle.pop() ?? null;
+  }
+
+  /** Give back a reserved slot that was not used. */
+  unreserve(slot: Slot): void {
+    this.release(slot);
+  }
+
   private acquire(): Promise<Slot> {
     const slot = this.idle.pop();
     if (slot) return Promise.resolve(slot);
@@ -128,13 +151,21 @@ export class ExtractionPool {
   }
 
   /** Extract a PDF's pages, calling `onPage` in order. Rejects with an IngestError carrying a stable code. */
-  async extract(file: string, limits: { maxPages: number; maxChars: number }, handlers: ExtractHandlers): Promise<{ failedPages: number }> {
-    if (this.closed) throw new Error('extraction pool is closed');
-    const slot = await this.acquire();
+  async extract(
+    file: string,
+    limits: { maxPages: number; maxChars: number },
+    handlers: ExtractHandlers,
+    opts: ExtractOptions = {},
+  ): Promise<{ failedPages: number }> {
+    if (this.closed) {
+      if (opts.slot) this.release(opts.slot);
+      throw new Error('extraction pool is closed');
+    }
+    const slot = opts.slot ?? (await this.acquire());
     try {
       if (!slot.child || !slot.ready) this.spawn(slot);
       await slot.ready;
-      const result = await this.run(slot, file, limits, handlers);
+      const result = await this.run(slot, file, { ...limits, firstPage: opts.firstPage, lastPage: opts.lastPage }, handlers);
       slot.jobs++;
       const rss = slot.child?.pid ? rssMb(slot.child.pid) : null;
       if ((rss !== null && rss > RECYCLE_RSS_MB) || slot.jobs >= RECYCLE_AFTER_JOBS) this.kill(slot);
@@ -147,7 +178,12 @@ export class ExtractionPool {
     }
   }
 
-  private run(slot: Slot, file: string, limits: { maxPages: number; maxChars: number }, handlers: ExtractHandlers): Promise<{ failedPages: number }> {
+  private run(
+    slot: Slot,
+    file: string,
+    limits: { maxPages: number; maxChars: number; firstPage?: number; lastPage?: number },
+    handlers: ExtractHandlers,
+  ): Promise<{ failedPages: number }> {
     const child = slot.child!;
     const jobId = this.nextJobId++;
     return new Promise((resolve, reject) => {
@@ -194,7 +230,12 @@ export class ExtractionPool {
         armPageTimer();
         switch (m.type) {
           case 'meta':
-            enqueue(() => handlers.onMeta({ numPages: m.numPages, title: m.title }));
+            enqueue(() =>
+              handlers.onMeta(
+                { numPages: m.numPages, title: m.title },
+                { stopAfter: (lastPage) => child.connected && child.send({ type: 'limit', jobId, lastPage } satisfies LimitRequest) },
+              ),
+            );
             return;
           case 'page':
             enqueue(() => handlers.onPage({ pageNumber: m.pageNumber, label: m.label, text: m.text }));

@@ -7,6 +7,16 @@ export interface ExtractRequest {
   path: string;
   maxPages: number;
   maxChars: number;
+  /** Page range to extract (1-based, inclusive); the whole document by default. */
+  firstPage?: number;
+  lastPage?: number;
+}
+
+/** Narrow a running job's range: it stops after `lastPage` (another worker takes the rest). */
+export interface LimitRequest {
+  type: 'limit';
+  jobId: number;
+  lastPage: number;
 }
 
 export type WorkerMessage =

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { IngestFailureCode } from '../errors.js';
 import { layoutPage, type LayoutItem } from './layout.js';
 import { cleanText } from './normalize.js';
-import type { ExtractRequest, WorkerMessage } from './protocol.js';
+import type { ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
 
 const require = createRequire(import.meta.url);
 const pdfjsRoot = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -45,6 +45,9 @@ function classify(err: unknown): { code: IngestFailureCode; detail: string } {
   }
   return { code: 'PDF_MALFORMED', detail };
 }
+
+/** Last page of each running job; the parent may lower it while the job runs. */
+const lastPages = new Map<number, number>();
 
 async function extract(req: ExtractRequest): Promise<void> {
   const pdfjs = await loadPdfJs();
@@ -85,7 +88,8 @@ async function extract(req: ExtractRequest): Promise<void> {
 
     let chars = 0;
     let failedPages = 0;
-    for (let n = 1; n <= numPages; n++) {
+    lastPages.set(req.jobId, Math.min(numPages, req.lastPage ?? numPages));
+    for (let n = Math.max(1, req.firstPage ?? 1); n <= (lastPages.get(req.jobId) ?? numPages); n++) {
       let text = '';
       try {
         const page = await doc.getPage(n);
@@ -110,11 +114,17 @@ async function extract(req: ExtractRequest): Promise<void> {
     }
     await send({ type: 'done', jobId: req.jobId, failedPages });
   } finally {
+    lastPages.delete(req.jobId);
     await doc.destroy().catch(() => undefined);
   }
 }
 
-process.on('message', (msg: ExtractRequest) => {
+process.on('message', (msg: ExtractRequest | LimitRequest) => {
+  if (msg?.type === 'limit') {
+    const current = lastPages.get(msg.jobId);
+    if (current !== undefined) lastPages.set(msg.jobId, Math.min(current, msg.lastPage));
+    return;
+  }
   if (msg?.type !== 'extract') return;
   extract(msg).catch(async (err) => {
     const { code, detail } = classify(err);
