@@ -30,6 +30,8 @@ export class IngestQueue {
   private stopped = false;
   private readonly idleWaiters: (() => void)[] = [];
   private kickScheduled = false;
+  /** Documents whose pages were shared between two workers (for tests and benchmarks). */
+  splitDocuments = 0;
 
   constructor(
     private readonly docs: DocumentStore,
@@ -175,6 +177,7 @@ export class IngestQueue {
             if (!slot) return;
             // A long document and an idle worker: hand the second half to it.
             firstRangeEnd = Math.ceil(meta.numPages / 2);
+            this.splitDocuments++;
             control.stopAfter(firstRangeEnd);
             second = this.pool.extract(file, this.opts, { onMeta: () => undefined, onPage }, { firstPage: firstRangeEnd + 1, slot });
             second.catch(() => undefined);

@@ -146,19 +146,34 @@ export class DocumentStore {
     for (const p of pages) stmt.run(documentId, p.pageNumber, p.label, p.text);
   }
 
-  /** Returns the new chunk ids, in input order. Call inside a transaction together with the lexical rows. */
+  /**
+   * Returns the new chunk ids, in input order. Call inside a transaction together with the lexical rows.
+   * Ids are never reused: they label vectors in the hnswlib index, whose saved file keeps deleted labels, so a
+   * reused id could come back after a crash as a deleted (or another document's) vector. Plain rowids would
+   * reuse the ids of the newest deleted chunks; the highest id ever handed out is kept in `meta` instead.
+   */
   insertChunks(documentId: string, chunks: ChunkInput[]): number[] {
+    const high = this.db
+      .prepare(
+        `SELECT MAX(COALESCE((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'chunk_id_high'), 0),
+                    COALESCE((SELECT MAX(id) FROM chunks), 0)) AS n`,
+      )
+      .get() as { n: number };
     const stmt = this.db.prepare(
-      `INSERT INTO chunks (document_id, ord, page_start, page_end, char_start, char_end, text, embedding)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO chunks (id, document_id, ord, page_start, page_end, char_start, char_end, text, embedding)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    return chunks.map(
-      (c) =>
-        Number(
-          stmt.run(documentId, c.ord, c.pageStart, c.pageEnd, c.charStart, c.charEnd, c.text, Buffer.from(c.embedding.buffer, c.embedding.byteOffset, c.embedding.byteLength))
-            .lastInsertRowid,
-        ),
-    );
+    const ids = chunks.map((c, i) => {
+      const id = high.n + i + 1;
+      stmt.run(id, documentId, c.ord, c.pageStart, c.pageEnd, c.charStart, c.charEnd, c.text, Buffer.from(c.embedding.buffer, c.embedding.byteOffset, c.embedding.byteLength));
+      return id;
+    });
+    if (ids.length) {
+      this.db
+        .prepare(`INSERT INTO meta (key, value) VALUES ('chunk_id_high', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
+        .run(String(ids[ids.length - 1]));
+    }
+    return ids;
   }
 
   /** Returns false when the document is gone or no longer processing (deleted meanwhile). */

@@ -1,0 +1,44 @@
+/** A long document shared between two extraction workers comes out whole: every page once, in its place. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SearchResponse } from '@pagewise/shared';
+import { SPLIT_MIN_PAGES } from '../../server/src/ingest/pipeline.js';
+import { textPdf } from '../support/pdfs.js';
+import { startTestServer, upload, waitForIngestion, type TestServer } from '../support/server.js';
+
+const PAGES = SPLIT_MIN_PAGES + 60;
+const marker = (n: number) => `zq${(n * 7919).toString(36)}marker`;
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer({ INGEST_WORKERS: '2' });
+  await s.services.index();
+});
+afterAll(() => s.close());
+
+describe('splitting a long document across workers', () => {
+  it('extracts every page exactly once with its own text, and finds late pages', async () => {
+    const pages = Array.from({ length: PAGES }, (_, i) => [`Section ${i + 1}`, `This page carries the token ${marker(i + 1)} and ordinary words about page ${i + 1}.`]);
+    const res = await upload(s.url, [{ name: 'long.pdf', data: await textPdf(pages) }]);
+    expect(res.status).toBe(202);
+    const id = ((await res.json()) as { documents: { id: string }[] }).documents[0]!.id;
+    await waitForIngestion(s.url, 180_000);
+    expect(s.services.queue.splitDocuments).toBe(1);
+
+    const doc = ((await (await fetch(`${s.url}/api/documents/${id}`)).json()) as { document: { status: string; pages: number; pagesDone: number } }).document;
+    expect(doc).toMatchObject({ status: 'ready', pages: PAGES, pagesDone: PAGES });
+    const rows = s.services.db.prepare('SELECT page_number, text FROM pages WHERE document_id = ? ORDER BY page_number').all(id) as { page_number: number; text: string }[];
+    expect(rows.map((r) => r.page_number)).toEqual(Array.from({ length: PAGES }, (_, i) => i + 1));
+    for (const r of rows) expect(r.text).toContain(marker(r.page_number));
+    const perPage = s.services.db.prepare('SELECT page_start, COUNT(*) AS n FROM chunks WHERE document_id = ? GROUP BY page_start').all(id) as { n: number }[];
+    expect(perPage).toHaveLength(PAGES);
+
+    for (const n of [1, Math.ceil(PAGES / 2), Math.ceil(PAGES / 2) + 1, PAGES]) {
+      const r = (await (await fetch(`${s.url}/api/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: marker(n), k: 3 }),
+      })).json()) as SearchResponse;
+      expect(r.results[0]?.page, `page ${n}`).toBe(n);
+    }
+  });
+});
