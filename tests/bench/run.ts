@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only chat|ingest]` — speed and memory, reported as numbers from one run (ratios against a
+ * `npm run bench [-- --only ingest,chat]` — speed and memory, reported as numbers from one run (ratios against a
  * reference measured in the same run where one exists). Never part of `npm test`: timings flake on shared CI.
  */
 import fs from 'node:fs';
@@ -7,10 +7,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchChat } from './chat.js';
+import { benchIngest, printIngest } from './ingest.js';
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' } } });
 const report: Record<string, unknown> = { node: process.version, cpus: os.availableParallelism(), at: new Date().toISOString() };
 const want = (name: string) => !args.only || args.only.split(',').includes(name);
+
+if (want('ingest')) {
+  const r = await benchIngest();
+  report.ingest = r;
+  printIngest(r);
+}
 
 if (want('chat')) {
   const r = await benchChat();
