@@ -1,5 +1,9 @@
-/** Question sets for `npm run eval`: the sec-10-q CSV, or any JSON question file with gold pages. */
+/**
+ * Question sets for `npm run eval`: the sec-10-q CSV, any JSON question file with gold pages, or a question set
+ * (documents + questions in one file, e.g. tests/eval/questions/pagewise-set.json).
+ */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 
 export interface GoldPage {
@@ -53,6 +57,49 @@ export function loadSecQuestions(csvPath: string): EvalQuestion[] {
 
 export function loadJsonQuestions(file: string): EvalQuestion[] {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as EvalQuestion[];
+}
+
+/** A document of a question set: a file of the shared corpora, or an absolute path installed by a Debian package. */
+export type SetDocument = { corpus: string } | { path: string; package?: string };
+
+export interface QuestionSet {
+  documents: SetDocument[];
+  questions: EvalQuestion[];
+}
+
+export function loadQuestionSet(file: string): QuestionSet {
+  const set = JSON.parse(fs.readFileSync(file, 'utf8')) as QuestionSet;
+  if (!Array.isArray(set.documents) || !Array.isArray(set.questions)) throw new Error(`${file}: expected { documents: [...], questions: [...] }`);
+  return set;
+}
+
+/** Absolute paths of a set's documents; `missing` names what is absent and which Debian package installs it. */
+export function resolveSetDocuments(set: QuestionSet, corporaDir: string): { files: string[]; missing: string[] } {
+  const files: string[] = [];
+  const missing: string[] = [];
+  for (const d of set.documents) {
+    const file = 'corpus' in d ? path.join(corporaDir, d.corpus) : d.path;
+    if (fs.existsSync(file)) files.push(file);
+    else if ('corpus' in d) missing.push(`${file} (shared corpus, expected in ${corporaDir})`);
+    else missing.push(`${file}${d.package ? ` (install it: apt-get install -y ${d.package})` : ''}`);
+  }
+  return { files, missing };
+}
+
+const CJK = '[\\u3000-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef]';
+const SPACE_BY_CJK = new RegExp(`\\s+(?=${CJK})|(?<=${CJK})\\s+`, 'gu');
+
+/**
+ * Text as compared for evidence: NFKC, lower case, no thousands separators, single spaces, and no spaces next to
+ * CJK characters (extractors break Chinese lines anywhere, and a line break becomes a space).
+ */
+export function normalizeEvidence(s: string): string {
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/(\d),(?=\d{3})/g, '$1')
+    .replace(/\s+/g, ' ')
+    .replace(SPACE_BY_CJK, '');
 }
 
 export function matchesPattern(name: string, pattern: string): boolean {

@@ -3,6 +3,7 @@
  *
  *   npm run eval                                   # sec-10-q: 20 filings, 195 questions
  *   npm run eval -- --pdfs DIR --questions Q.json  # any folder + question file with gold pages
+ *   npm run eval -- --set SET.json                 # a question set naming its own documents (npm run eval:set)
  *   options: --k 10  --out result.json  --data-dir DIR (reuse an ingested library)
  *
  * Reports filing-level hit@5 per question type, page-level hit@1/5/10 and MRR where gold pages exist,
@@ -16,13 +17,22 @@ import { parseArgs } from 'node:util';
 import type { SearchResponse } from '@pagewise/shared';
 import { CORPORA } from '../support/corpora.js';
 import { startTestServer, upload, waitForIngestion } from '../support/server.js';
-import { loadJsonQuestions, loadSecQuestions, matchesPattern, type EvalQuestion } from './questions.js';
+import {
+  loadJsonQuestions,
+  loadQuestionSet,
+  loadSecQuestions,
+  matchesPattern,
+  normalizeEvidence,
+  resolveSetDocuments,
+  type EvalQuestion,
+} from './questions.js';
 import { summarize, type QuestionResult } from './metrics.js';
 
 const { values: args } = parseArgs({
   options: {
     pdfs: { type: 'string' },
     questions: { type: 'string' },
+    set: { type: 'string' },
     k: { type: 'string', default: '10' },
     out: { type: 'string' },
     'data-dir': { type: 'string' },
@@ -30,11 +40,24 @@ const { values: args } = parseArgs({
   },
 });
 
-const pdfDir = args.pdfs ?? path.join(CORPORA, 'sec-10-q');
-const questions: EvalQuestion[] = args.questions
-  ? loadJsonQuestions(args.questions)
-  : loadSecQuestions(path.join(CORPORA, 'sec-10-q', 'qna_data.csv'));
-const name = args.name ?? (args.questions ? path.basename(args.questions, '.json') : 'sec-10-q');
+let pdfs: string[];
+let questions: EvalQuestion[];
+if (args.set) {
+  const set = loadQuestionSet(args.set);
+  const { files, missing } = resolveSetDocuments(set, CORPORA);
+  if (missing.length) {
+    console.error(`${args.set}: missing documents (see tests/eval/questions/README.md):\n  ${missing.join('\n  ')}`);
+    process.exit(1);
+  }
+  pdfs = files;
+  questions = set.questions;
+} else {
+  const pdfDir = args.pdfs ?? path.join(CORPORA, 'sec-10-q');
+  pdfs = fs.readdirSync(pdfDir).filter((f) => f.toLowerCase().endsWith('.pdf')).sort().map((f) => path.join(pdfDir, f));
+  questions = args.questions ? loadJsonQuestions(args.questions) : loadSecQuestions(path.join(CORPORA, 'sec-10-q', 'qna_data.csv'));
+}
+const questionFile = args.set ?? args.questions;
+const name = args.name ?? (questionFile ? path.basename(questionFile, '.json') : 'sec-10-q');
 const k = Number(args.k);
 
 const env: Record<string, string> = { LOG_LEVEL: 'warn', EMBEDDER: process.env.EMBEDDER ?? 'builtin' };
@@ -47,10 +70,9 @@ env.INGEST_WORKERS ??= String(Math.max(1, os.availableParallelism()));
 const dataDir = args['data-dir'];
 const server = await startTestServer(env, dataDir);
 try {
-  const pdfs = fs.readdirSync(pdfDir).filter((f) => f.toLowerCase().endsWith('.pdf')).sort();
   const t0 = Date.now();
   for (let i = 0; i < pdfs.length; i += 20) {
-    const res = await upload(server.url, pdfs.slice(i, i + 20).map((f) => ({ path: path.join(pdfDir, f) })));
+    const res = await upload(server.url, pdfs.slice(i, i + 20).map((f) => ({ path: f })));
     if (res.status >= 400) throw new Error(`upload failed: ${res.status} ${await res.text()}`);
   }
   await waitForIngestion(server.url, 30 * 60_000);
@@ -72,8 +94,8 @@ try {
     const pageRank = q.pages?.length
       ? hits.findIndex((h) => q.pages!.some((g) => g.page === h.page && matchesPattern(h.documentName, g.doc)))
       : null;
-    const top5 = hits.slice(0, 5).map((h) => normalizeForEvidence(h.text)).join('\n');
-    const ev = q.evidence?.length ? q.evidence.map((e) => top5.includes(normalizeForEvidence(e))) : null;
+    const top5 = hits.slice(0, 5).map((h) => normalizeEvidence(h.text)).join('\n');
+    const ev = q.evidence?.length ? q.evidence.map((e) => top5.includes(normalizeEvidence(e))) : null;
     results.push({
       id: q.id,
       type: q.type,
@@ -110,6 +132,11 @@ try {
       `${g.group.padEnd(32)} ${String(g.n).padStart(4)}   ${fmt(g.docHit5)}  ${fmt(g.pageHit1)}  ${fmt(g.pageHit5)}  ${fmt(g.pageHit10)}   ${fmt(g.mrr)}  ${fmt(g.evidenceAny5)}/${fmt(g.evidenceAll5)}${g.evidenceN ? ` (n=${g.evidenceN})` : ''}`,
     );
   }
+  const missed = results.filter((r) => r.pageRank !== undefined && (r.pageRank === null || r.pageRank > 5));
+  if (missed.length) {
+    console.log(`gold page not in the top 5: ${missed.length} (first 15: rank, then what came first)`);
+    for (const r of missed.slice(0, 15)) console.log(`  ${r.id.padEnd(10)} ${String(r.pageRank ?? `>${k}`).padStart(4)}  ${r.top.slice(0, 3).join('  ')}`);
+  }
   console.log(`search latency p50 ${summary.latency.p50.toFixed(1)} ms, p95 ${summary.latency.p95.toFixed(1)} ms; ingest ${report.ingestSeconds} s`);
   const all = summary.groups.find((g) => g.group === 'all')!;
   console.log(
@@ -117,8 +144,4 @@ try {
   );
 } finally {
   await server.close({ keepData: Boolean(dataDir) });
-}
-
-function normalizeForEvidence(s: string): string {
-  return s.toLowerCase().replace(/(\d),(?=\d{3})/g, '$1').replace(/\s+/g, ' ');
 }
