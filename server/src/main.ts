@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const server = http.createServer(app);
   server.headersTimeout = 60_000;
   server.requestTimeout = 300_000;
-  server.keepAliveTimeout = 5_000;
+  // Longer than clients' own idle timeouts (undici 4 s, browsers more), so a client never reuses a connection
+  // the server is just closing (an ECONNRESET on the next request).
+  server.keepAliveTimeout = 30_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

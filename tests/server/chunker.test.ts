@@ -37,7 +37,7 @@ describe('PageChunker', () => {
 
   it('keeps a short page as one chunk spanning its trimmed text', async () => {
     const chunks = await new PageChunker(200, 40).chunkPage(7, '  Short page text.\n');
-    expect(chunks).toEqual([{ pageStart: 7, pageEnd: 7, charStart: 2, charEnd: 18, text: 'Short page text.' }]);
+    expect(chunks).toEqual([{ pageStart: 7, pageEnd: 7, charStart: 2, charEnd: 18, text: 'Short page text.', heading: null }]);
   });
 
   it('splits a long page at paragraph boundaries first', async () => {
@@ -109,5 +109,38 @@ describe('PageChunker', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('chunk headings', () => {
+  it('gives a chunk inside a table the table header and the page title, and keeps them out of its text', async () => {
+    const { tableHeaderAt } = await import('../../server/src/ingest/chunker.js');
+    const page = [
+      'CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS',
+      '(In millions)',
+      'Three Months Ended',
+      'July 1, 2023 June 25, 2022',
+      'Net sales:',
+      'Products $ 60,584 $ 63,355',
+      'Services 21,213 19,604',
+      'Total net sales 81,797 82,959',
+      'Cost of sales:',
+      'Products 39,136 41,485',
+      'Total gross margin 36,413 35,885',
+    ].join('\n');
+    const at = page.indexOf('Total gross margin');
+    const header = tableHeaderAt(page, at);
+    expect(header).toContain('Three Months Ended');
+    expect(header).toContain('July 1, 2023 June 25, 2022');
+    expect(tableHeaderAt('Just a paragraph of prose.\nAnother line of prose.', 5)).toBeNull();
+
+    const chunker = new PageChunker(120, 20);
+    const chunks = await chunker.chunkPage(4, page);
+    expect(chunks.length).toBeGreaterThan(1);
+    const last = chunks[chunks.length - 1]!;
+    expect(last.text).toContain('36,413');
+    expect(last.heading).toContain('CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS');
+    expect(last.heading).toContain('Three Months Ended');
+    for (const c of chunks) expect(page.slice(c.charStart, c.charEnd)).toBe(c.text);
   });
 });

@@ -33,6 +33,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
   const services = createServices(config, createLogger({ level: config.LOG_LEVEL }));
   const app = createApp(services);
   const server = http.createServer(app);
+  server.keepAliveTimeout = 30_000; // as in main.ts
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const close = async (opts: { keepData?: boolean } = {}) => {

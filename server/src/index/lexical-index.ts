@@ -11,6 +11,9 @@ export interface LexicalHit {
   score: number;
 }
 
+/** A query term counts for the document prior when at most this share of documents mention it in their context. */
+const DISCRIMINATIVE_SHARE = 0.34;
+
 /** bm25 column weights: chunk text, document context. */
 const TEXT_WEIGHT = 1.0;
 const CONTEXT_WEIGHT = 0.35;
@@ -42,7 +45,15 @@ export class LexicalIndex {
    * document shares (boilerplate) carry no weight; names that single a document out ("Apple", "NVIDIA") do.
    */
   documentScores(text: string, documentIds?: string[]): Map<string, number> {
-    const terms = [...new Set(tokenize(text))];
+    // Only terms that single out a few documents count (names, tickers, titles); terms most documents share
+    // in their opening (report boilerplate, a poem's common characters) would favour documents at random.
+    const docs = (this.db.prepare(`SELECT COUNT(*) AS n FROM documents WHERE status = 'ready'`).get() as { n: number }).n;
+    const countStmt = this.db.prepare('SELECT COUNT(*) AS n FROM documents_fts WHERE documents_fts MATCH ?');
+    const maxDf = Math.max(1, Math.floor(docs * DISCRIMINATIVE_SHARE));
+    const terms = [...new Set(tokenize(text))].filter((t) => {
+      const df = (countStmt.get(`"${t.replace(/"/g, '""')}"`) as { n: number }).n;
+      return df > 0 && df <= maxDf;
+    });
     if (terms.length === 0) return new Map();
     const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
     const filter = documentIds ? 'AND d.id IN (SELECT value FROM json_each(@docs))' : '';

@@ -101,7 +101,7 @@ export class SearchIndex {
   private async reembedAll(): Promise<void> {
     const contexts = new Map<string, Float32Array>();
     for (const batch of this.docs.allChunkTexts(256)) {
-      const vectors = await this.embedder.embedDocuments(batch.map((b) => b.text));
+      const vectors = await this.embedder.embedDocuments(batch.map((b) => indexedText(b)));
       for (const b of batch) {
         if (b.context && !contexts.has(b.context)) contexts.set(b.context, (await this.embedder.embedDocuments([b.context]))[0]!);
       }
@@ -125,7 +125,7 @@ export class SearchIndex {
   addChunks(documentId: string, context: string, chunks: ChunkInput[]): number[] {
     return this.db.transaction(() => {
       const ids = this.docs.insertChunks(documentId, chunks);
-      this.lexical.add(ids.map((id, i) => ({ chunkId: id, text: chunks[i]!.text, context })));
+      this.lexical.add(ids.map((id, i) => ({ chunkId: id, text: indexedText(chunks[i]!), context })));
       return ids;
     })();
   }
@@ -224,4 +224,9 @@ export class SearchIndex {
     }
     this.vectors?.save();
   }
+}
+
+/** What is indexed and embedded for a chunk: its heading (page title, table header) and its text. */
+export function indexedText(c: { text: string; heading: string | null }): string {
+  return c.heading ? `${c.heading}\n${c.text}` : c.text;
 }

@@ -18,9 +18,14 @@ const STOPWORDS = new Set(
     // German
     'aber als am an auch auf aus bei bin bis da dann das dass dem den der des die dies diese dieser dieses du ein eine ' +
     'einem einen einer eines er es für hat hatte ich ihr im in ist ja kann mit nach nicht noch nur ob oder sich sie ' +
-    'sind so über um und uns unter vom von vor war waren was wenn wer wie wir wird wo zu zum zur'
+    'sind so über um und uns unter vom von vor war waren was wenn wer wie wir wird wo zu zum zur ' +
+    'welche welcher welches welchen welchem warum wieso man soll sollte sollen ohne lässt kann können muss ' +
+    'müssen werden wurde wurden durch gibt einer mehr sehr schon bitte ueber'
   ).split(' '),
 );
+
+/** Chinese question words and particles, as the bigrams the tokenizer makes of them. */
+const CJK_STOP_BIGRAMS = new Set(['什么', '哪个', '哪些', '如何', '怎样', '怎么', '为什', '是否', '可以', '我们', '这个', '一个', '请问', '哪里', '多少']);
 
 export function foldText(text: string): string {
   return text
@@ -55,11 +60,15 @@ export function isCjk(text: string): boolean {
 /** Tokens in order (with repeats): stemmed words and CJK bigrams. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  const folded = foldText(text).replace(/(\d)[,.'’](?=\d{3}(?!\d))/g, '$1');
+  const folded = foldText(text)
+    .replace(/(\d)[,.'’](?=\d{3}(?!\d))/g, '$1')
+    .replace(/(\p{L})['’]s\b/gu, '$1')
+    // A line break inside a CJK sentence is layout, not a word boundary.
+    .replace(/([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])\s*\n\s*(?=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])/gu, '$1');
   for (const m of folded.matchAll(WORD_RE)) {
     const word = m[0];
     if (!CJK_RE.test(word)) {
-      if (!STOPWORDS.has(word)) out.push(stem(word));
+      if (!STOPWORDS.has(word) && (word.length > 1 || /\d/.test(word))) out.push(stem(word));
       continue;
     }
     for (const part of word.matchAll(CJK_RUN_RE)) {
@@ -70,7 +79,10 @@ export function tokenize(text: string): string[] {
       }
       const chars = Array.from(run);
       if (chars.length === 1) out.push(chars[0]!);
-      for (let i = 0; i + 1 < chars.length; i++) out.push(chars[i]! + chars[i + 1]!);
+      for (let i = 0; i + 1 < chars.length; i++) {
+        const bigram = chars[i]! + chars[i + 1]!;
+        if (!CJK_STOP_BIGRAMS.has(bigram)) out.push(bigram);
+      }
     }
   }
   return out;

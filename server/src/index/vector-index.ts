@@ -175,6 +175,9 @@ export class VectorIndex {
       await this.saving;
     } catch (err) {
       this.dirty = true;
+      // A failed write (ENOSPC: hnswlib's writes fail silently, the re-read catches it) leaves a partial temp file
+      // that would keep holding the space.
+      await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
       throw err;
     } finally {
       this.saving = null;
@@ -189,11 +192,16 @@ export class VectorIndex {
     const dir = path.dirname(this.file);
     fs.mkdirSync(dir, { recursive: true });
     const tmp = `${this.file}.tmp`;
-    this.hnsw.writeIndexSync(tmp);
-    const check = new HierarchicalNSW('cosine', this.dimension);
-    check.readIndexSync(tmp, true);
-    if (check.getCurrentCount() !== this.hnsw.getCurrentCount()) throw new Error('vector index verification failed after write');
-    fsyncPath(tmp);
+    try {
+      this.hnsw.writeIndexSync(tmp);
+      const check = new HierarchicalNSW('cosine', this.dimension);
+      check.readIndexSync(tmp, true);
+      if (check.getCurrentCount() !== this.hnsw.getCurrentCount()) throw new Error('vector index verification failed after write');
+      fsyncPath(tmp);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
     fs.renameSync(tmp, this.file);
     writeFileAtomic(`${this.file}.json`, JSON.stringify({ embedderId: this.embedderId, dimension: this.dimension, count: this.live.size } satisfies Sidecar));
     fsyncPath(dir);

@@ -11,6 +11,69 @@ export interface PageChunk {
   charStart: number;
   charEnd: number;
   text: string;
+  /**
+   * What the chunk is under, when its own text does not say: the page's title line, and for a chunk that starts
+   * inside a table, the table's header lines (column names, periods). Indexed and embedded with the chunk,
+   * never shown as its text.
+   */
+  heading: string | null;
+}
+
+/** A table row: a line with at least two figures (amounts, percentages, bracketed negatives), not just dates. */
+const FIGURE = /(?:^|\s)[($€£¥-]*\d[\d,.]*%?\)?(?=\s|$)/g;
+/** A column-header row of periods, such as "July 1, 2023 June 25, 2022" or "2023 2022". */
+const isPeriodRow = (line: string) => (line.match(/\b(19|20)\d\d\b/g)?.length ?? 0) >= 2 && !/\d,\d{3}/.test(line);
+const isRow = (line: string) => (line.match(FIGURE)?.length ?? 0) >= 2 && !isPeriodRow(line);
+
+interface Line {
+  start: number;
+  text: string;
+}
+
+function lines(text: string): Line[] {
+  const out: Line[] = [];
+  let start = 0;
+  for (const part of text.split('\n')) {
+    out.push({ start, text: part });
+    start += part.length + 1;
+  }
+  return out;
+}
+
+/**
+ * For a character offset in a page, the header of the table it falls in: up to three non-row lines just above
+ * the table's first row (where financial statements name their columns and periods). Null when the offset is
+ * not inside a table.
+ */
+export function tableHeaderAt(text: string, offset: number): string | null {
+  const ls = lines(text);
+  const i = ls.findIndex((l, k) => offset >= l.start && (k === ls.length - 1 || offset < ls[k + 1]!.start));
+  if (i < 0) return null;
+  // Inside a table: this line or one of the next two is a row.
+  if (!ls.slice(i, i + 3).some((l) => isRow(l.text))) return null;
+  // Walk up to the table's first row, across short label lines ("Net sales:") between rows.
+  let first = isRow(ls[i]!.text) ? i : i + ls.slice(i, i + 3).findIndex((l) => isRow(l.text));
+  let gap = 0;
+  for (let k = first - 1; k >= 0 && gap <= 2; k--) {
+    if (isRow(ls[k]!.text)) {
+      first = k;
+      gap = 0;
+    } else if (ls[k]!.text.trim()) gap++;
+  }
+  const header: string[] = [];
+  for (let k = first - 1; k >= 0 && header.length < 3; k--) {
+    const t = ls[k]!.text.trim();
+    if (!t) continue;
+    if (isRow(t)) break;
+    header.unshift(t);
+  }
+  return header.length ? header.join('\n') : null;
+}
+
+/** The page's title: its first line, when short enough to be one. */
+function pageTitle(text: string): string | null {
+  const first = text.trimStart().split('\n', 1)[0]?.trim() ?? '';
+  return first && first.length <= 120 ? first : null;
 }
 
 const SEPARATORS = ['\n\n', '\n', '. ', '。', '！', '？', '; ', '；', ', ', '，', ' ', ''];
@@ -30,9 +93,21 @@ export class PageChunker {
     const raw = text.length <= this.chunkSize ? [text] : await this.splitter.splitText(text);
     const pieces = raw.map((p) => p.trim()).filter(Boolean);
     const starts = placeChunks(text, pieces, this.chunkOverlap) ?? locateGreedily(text, pieces);
+    const title = pageTitle(text);
     return pieces.map((piece, i) => {
       const start = starts[i]!;
-      return { pageStart: pageNumber, pageEnd: pageNumber, charStart: start, charEnd: Math.min(text.length, start + piece.length), text: piece };
+      const parts: string[] = [];
+      if (title && !piece.startsWith(title)) parts.push(title);
+      const table = tableHeaderAt(text, start);
+      if (table && !piece.startsWith(table.split('\n')[0]!)) parts.push(table);
+      return {
+        pageStart: pageNumber,
+        pageEnd: pageNumber,
+        charStart: start,
+        charEnd: Math.min(text.length, start + piece.length),
+        text: piece,
+        heading: parts.length ? parts.join('\n') : null,
+      };
     });
   }
 }

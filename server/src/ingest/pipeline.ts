@@ -7,7 +7,7 @@
  */
 import { AppError, IngestError, INGEST_FAILURES, isDiskFull } from '../errors.js';
 import { withContext } from '../index/embedders/types.js';
-import type { SearchIndex } from '../index/search-index.js';
+import { indexedText, type SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { DocumentRow, DocumentStore, PageInput } from '../store/documents.js';
 import type { FileStore } from '../store/files.js';
@@ -135,7 +135,7 @@ export class IngestQueue {
           context = ctx;
         })();
         await contextReady;
-        embeddings = await embedder.embedDocuments(batch.map((c) => c.text));
+        embeddings = await embedder.embedDocuments(batch.map((c) => indexedText(c)));
       } catch (err) {
         throw new IngestError('EMBEDDING_FAILED', `${INGEST_FAILURES.EMBEDDING_FAILED} (${(err as Error).message})`);
       }

@@ -93,6 +93,10 @@ const MIGRATIONS: string[] = [
   -- How long the last processing attempt took (extraction to ready/failed), for progress and limits.
   ALTER TABLE documents ADD COLUMN processing_ms INTEGER;
   `,
+  `
+  -- The page title and table header a chunk sits under, indexed and embedded with it (see ingest/chunker.ts).
+  ALTER TABLE chunks ADD COLUMN heading TEXT;
+  `,
 ];
 
 export function openDb(dataDir: string): Db {

@@ -33,6 +33,7 @@ export interface ChunkInput {
   charStart: number;
   charEnd: number;
   text: string;
+  heading: string | null;
   embedding: Float32Array;
 }
 
@@ -160,12 +161,12 @@ export class DocumentStore {
       )
       .get() as { n: number };
     const stmt = this.db.prepare(
-      `INSERT INTO chunks (id, document_id, ord, page_start, page_end, char_start, char_end, text, embedding)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO chunks (id, document_id, ord, page_start, page_end, char_start, char_end, text, heading, embedding)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const ids = chunks.map((c, i) => {
       const id = high.n + i + 1;
-      stmt.run(id, documentId, c.ord, c.pageStart, c.pageEnd, c.charStart, c.charEnd, c.text, Buffer.from(c.embedding.buffer, c.embedding.byteOffset, c.embedding.byteLength));
+      stmt.run(id, documentId, c.ord, c.pageStart, c.pageEnd, c.charStart, c.charEnd, c.text, c.heading, Buffer.from(c.embedding.buffer, c.embedding.byteOffset, c.embedding.byteLength));
       return id;
     });
     if (ids.length) {
@@ -267,13 +268,13 @@ export class DocumentStore {
     }
   }
 
-  *allChunkTexts(batch: number): Generator<{ id: number; text: string; context: string | null }[]> {
+  *allChunkTexts(batch: number): Generator<{ id: number; text: string; heading: string | null; context: string | null }[]> {
     let last = 0;
     const stmt = this.db.prepare(
-      'SELECT c.id, c.text, d.context FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id > ? ORDER BY c.id LIMIT ?',
+      'SELECT c.id, c.text, c.heading, d.context FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id > ? ORDER BY c.id LIMIT ?',
     );
     for (;;) {
-      const rows = stmt.all(last, batch) as { id: number; text: string; context: string | null }[];
+      const rows = stmt.all(last, batch) as { id: number; text: string; heading: string | null; context: string | null }[];
       if (rows.length === 0) return;
       yield rows;
       last = rows[rows.length - 1]!.id;

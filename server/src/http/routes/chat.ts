@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { ChatRequestSchema } from '@pagewise/shared';
 import type { ChatService } from '../../answer/chat.js';
-import { notFound, tooManyStreams } from '../../errors.js';
+import { isDiskFull, notFound, tooManyStreams } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ConversationStore } from '../../store/conversations.js';
 import { SseStream } from '../sse.js';
@@ -76,7 +76,10 @@ export function chatRouter(chat: ChatService, conversations: ConversationStore, 
       streams.register(sse, controller);
       await chat.answer(body, (e) => void sse.send(e), controller.signal);
     } catch (err) {
-      if (!controller.signal.aborted) {
+      if (!controller.signal.aborted && isDiskFull(err)) {
+        log.warn({ err }, 'chat stream failed: disk full');
+        sse.send({ type: 'error', code: 'INSUFFICIENT_STORAGE', message: 'The server has run out of disk space, so the conversation could not be saved. Free some space and try again.' });
+      } else if (!controller.signal.aborted) {
         log.error({ err }, 'chat stream failed');
         sse.send({ type: 'error', code: 'INTERNAL_ERROR', message: 'The answer failed unexpectedly; try again.' });
       }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Request, Response } from 'express';
 import multer, { MulterError } from 'multer';
 import { fileTooLarge, insufficientStorage, isDiskFull, malformedUpload, tooManyFiles, AppError } from '../../../errors.js';
@@ -17,10 +18,19 @@ export interface UploadLimits {
 export type UploadedFile = Express.Multer.File;
 
 export function createUploadParser(limits: UploadLimits) {
+  // Temp files by request: multer leaves behind the partial file whose write failed (ENOSPC), so a failed parse
+  // removes every file it started.
+  const started = new WeakMap<Request, string[]>();
   const parser = multer({
     storage: multer.diskStorage({
       destination: limits.tmpDir,
-      filename: (_req, _file, cb) => cb(null, `${randomUUID()}.upload`),
+      filename: (req, _file, cb) => {
+        const name = `${randomUUID()}.upload`;
+        const list = started.get(req as Request) ?? [];
+        list.push(path.join(limits.tmpDir, name));
+        started.set(req as Request, list);
+        cb(null, name);
+      },
     }),
     limits: {
       fileSize: limits.maxFileBytes,
@@ -40,6 +50,7 @@ export function createUploadParser(limits: UploadLimits) {
     return new Promise((resolve, reject) => {
       parser(req, res, (err: unknown) => {
         if (!err) return resolve((req.files as UploadedFile[] | undefined) ?? []);
+        for (const p of started.get(req) ?? []) fs.rmSync(p, { force: true });
         reject(mapUploadError(err, limits.maxFiles, maxMb));
       });
     });
