@@ -10,7 +10,7 @@ import { useChat } from './hooks/useChat';
 import { useDocuments } from './hooks/useDocuments';
 import { explain } from './messages';
 
-export function App() {
+export function App({ onSignOut }: { onSignOut?: () => void }) {
   const { documents, refresh } = useDocuments();
   const [health, setHealth] = useState<HealthResponse | null>(null);
   const [uploads, setUploads] = useState<UploadItem[]>([]);
@@ -37,21 +37,25 @@ export function App() {
   const onFiles = useCallback(
     (files: File[]) => {
       const key = crypto.randomUUID();
-      const items = files.map((f, i) => ({ key: `${key}-${i}`, name: f.name, progress: 0, error: null as string | null }));
+      const items: UploadItem[] = files.map((f, i) => ({ key: `${key}-${i}`, name: f.name, progress: 0, error: null, note: null }));
       setUploads((u) => [...items, ...u]);
       const update = (fn: (u: UploadItem) => UploadItem) => setUploads((all) => all.map((u) => (u.key.startsWith(key) ? fn(u) : u)));
       uploadFiles(files, (loaded, total) => update((u) => ({ ...u, progress: loaded / total })))
         .then((res) => {
           const rejected = new Map(res.rejected.map((r) => [r.name, r.error]));
+          const duplicates = new Set(res.documents.filter((d) => d.duplicate).map((d) => d.name));
           setUploads((all) =>
             all
               .map((u) => {
                 if (!u.key.startsWith(key)) return u;
                 const err = rejected.get(u.name);
-                return err ? { ...u, error: `${u.name}: ${explain(err.code, err.message)}` } : { ...u, progress: 1 };
+                if (err) return { ...u, error: `${u.name}: ${explain(err.code, err.message)}` };
+                if (duplicates.has(u.name)) return { ...u, progress: 1, note: 'Already in your library.' };
+                return { ...u, progress: 1 };
               })
-              .filter((u) => !u.key.startsWith(key) || u.error),
+              .filter((u) => !u.key.startsWith(key) || u.error || u.note),
           );
+          window.setTimeout(() => setUploads((all) => all.filter((u) => !(u.key.startsWith(key) && u.note))), 6000);
           void refresh();
         })
         .catch((err: unknown) => {
@@ -82,6 +86,11 @@ export function App() {
           {health?.chat.mode === 'llm' ? `Model: ${health.chat.model}` : health ? 'No model configured (extractive answers)' : ''}
           {health?.embedder.fallbackReason ? ' · offline embedder' : ''}
         </span>
+        {onSignOut && (
+          <button type="button" onClick={onSignOut}>
+            Sign out
+          </button>
+        )}
       </header>
       <UploadZone ref={zone} onFiles={onFiles} />
       <aside className={`side ${panel === 'library' ? 'show' : ''}`}>

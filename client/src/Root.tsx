@@ -18,5 +18,5 @@ export function Root() {
   }, [check]);
   if (!session) return null;
   if (session.required && !session.authenticated) return <SignIn onSignedIn={check} />;
-  return <App />;
+  return <App onSignOut={session.required ? () => void api.logout().then(check, check) : undefined} />;
 }

@@ -88,6 +88,10 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
                 <span className="error" role="alert">
                   {u.error}
                 </span>
+              ) : u.note ? (
+                <span className="muted" role="status">
+                  {u.note}
+                </span>
               ) : (
                 <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} />
               )}

@@ -5,6 +5,8 @@ export interface UploadItem {
   name: string;
   progress: number;
   error: string | null;
+  /** A neutral remark, e.g. that the file was already in the library. */
+  note: string | null;
 }
 
 export interface UploadZoneHandle {
