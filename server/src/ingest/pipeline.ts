@@ -67,6 +67,8 @@ export class IngestQueue {
       while (this.running < this.pool.size) {
         const row = this.docs.claimNext();
         if (!row) break;
+        // Work has arrived: start every worker now, so a long document can be split at once.
+        this.pool.warm();
         this.running++;
         void this.process(row).finally(() => {
           this.running--;
@@ -210,11 +212,18 @@ export class IngestQueue {
               ? err
               : { code: 'INTERNAL_ERROR' as const, message: 'Processing failed unexpectedly; try again.' };
       if (!(err instanceof IngestError)) this.log.error({ err, documentId: row.id }, 'ingestion failed unexpectedly');
+      // The status first: it is one small write, which still fits when the disk is full and deleting the
+      // partial content does not (SQLITE_FULL); a failed document's leftovers are invisible and are discarded
+      // before any retry, whereas a document left `processing` would look stuck until the next restart.
       try {
-        index.discardContent(row.id);
         this.docs.markFailed(row.id, code, message, Date.now() - started);
       } catch (e) {
         this.log.error({ err: e, documentId: row.id }, 'could not record the ingestion failure');
+      }
+      try {
+        index.discardContent(row.id);
+      } catch (e) {
+        this.log.warn({ err: e, documentId: row.id }, 'could not remove the partial content of a failed document yet');
       }
       this.log.info({ documentId: row.id, code }, 'document failed');
     }

@@ -75,6 +75,7 @@ export class ExtractionPool {
   private readonly waiters: ((slot: Slot) => void)[] = [];
   private nextJobId = 1;
   private closed = false;
+  private warmed = false;
   /** Highest worker RSS seen, for benchmarks. */
   peakWorkerRssMb = 0;
 
@@ -103,6 +104,7 @@ export class ExtractionPool {
       if (slot.child === child) {
         slot.child = null;
         slot.ready = null;
+        if (this.warmed && !this.closed) setTimeout(() => this.ensureSpawned(slot), 1000).unref();
       }
     });
     slot.ready = new Promise<void>((resolve, reject) => {
@@ -118,6 +120,20 @@ export class ExtractionPool {
       child.once('exit', onExit);
     });
     return slot.ready;
+  }
+
+  /**
+   * Start every worker ahead of need (a cold start costs seconds: loading pdf.js), and keep replacing workers
+   * that are killed or recycled, so no document waits for one.
+   */
+  warm(): void {
+    this.warmed = true;
+    for (const slot of this.slots) if (this.idle.includes(slot)) this.ensureSpawned(slot);
+  }
+
+  private ensureSpawned(slot: Slot): void {
+    if (this.closed || slot.child) return;
+    this.spawn(slot).catch((err: unknown) => this.opts.log.warn({ err }, 'extraction worker failed to start'));
   }
 
   /** An idle worker slot right now, or null (never waits, so a caller holding a slot cannot deadlock). */
@@ -148,6 +164,7 @@ export class ExtractionPool {
     slot.child = null;
     slot.ready = null;
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (this.warmed && !this.closed) setTimeout(() => this.ensureSpawned(slot), 100).unref();
   }
 
   /** Extract a PDF's pages, calling `onPage` in order. Rejects with an IngestError carrying a stable code. */
