@@ -44,6 +44,9 @@ export async function benchIngest(): Promise<Record<string, number>> {
   const pool = new ExtractionPool({ size: workers, timeoutMs: 600_000, pageTimeoutMs: 60_000, maxRssMb: 2048, log: createLogger({ level: 'warn' }) });
   const perDoc: number[] = [];
   t = performance.now();
+  await pool.whenWarm(); // as in the server, where workers start when work arrives
+  const coldStartSeconds = (performance.now() - t) / 1000;
+  t = performance.now();
   const queue = [...files].sort((a, b) => pages.get(b)! - pages.get(a)!);
   const extractOne = async (f: string): Promise<void> => {
     const t0 = performance.now();
@@ -64,7 +67,7 @@ export async function benchIngest(): Promise<Record<string, number>> {
   await Promise.all(Array.from({ length: workers }, async () => {
     for (let f = queue.shift(); f; f = queue.shift()) await extractOne(f);
   }));
-  const extractSeconds = (performance.now() - t) / 1000;
+  const extractSeconds = (performance.now() - t) / 1000 + coldStartSeconds;
   const workerPeak = pool.peakWorkerRssMb;
   await pool.close();
 
@@ -98,6 +101,7 @@ export async function benchIngest(): Promise<Record<string, number>> {
     pipelineRatio: totalPages / pipelineSeconds / refRate,
     extractP95MsUpTo170Pages: percentile(perDoc, 95),
     manualReadySeconds: manualSeconds,
+    workerColdStartSeconds: coldStartSeconds,
     serverPeakRssMb: serverPeak,
     workerPeakRssMb: Math.max(workerPeak, pipelineWorkerPeak),
   };
@@ -111,7 +115,7 @@ export function printIngest(r: Record<string, number>): void {
       `  pdftotext (one file at a time): ${f(r.pdftotextPagesPerSec)} pages/s`,
       `  extraction alone (2 workers):   ${f(r.extractPagesPerSec)} pages/s = ${f(r.extractRatio, 2)}× pdftotext (target ≥ 0.5×)`,
       `  whole pipeline, built-in embedder: ${f(r.pipelinePagesPerSec)} pages/s = ${f(r.pipelineRatio, 2)}× pdftotext (target ≥ 0.35×)`,
-      `  extraction p95 for documents ≤ 170 pages: ${f(r.extractP95MsUpTo170Pages, 0)} ms (target ≤ 1500)`,
+      `  extraction p95 for documents ≤ 170 pages: ${f(r.extractP95MsUpTo170Pages, 0)} ms (target ≤ 1500; workers warm — a cold start of both took ${f(r.workerColdStartSeconds)} s, counted in the rates)`,
       `  2,415-page manual ready in ${f(r.manualReadySeconds)} s (target < 30)`,
       `  peak RSS: server ${f(r.serverPeakRssMb, 0)} MB (target < 1024), workers ${f(r.workerPeakRssMb, 0)} MB`,
     ].join('\n'),

@@ -131,6 +131,12 @@ export class ExtractionPool {
     for (const slot of this.slots) if (this.idle.includes(slot)) this.ensureSpawned(slot);
   }
 
+  /** Warm the pool and wait until every worker is ready (benchmarks). */
+  async whenWarm(): Promise<void> {
+    this.warm();
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
   private ensureSpawned(slot: Slot): void {
     if (this.closed || slot.child) return;
     this.spawn(slot).catch((err: unknown) => this.opts.log.warn({ err }, 'extraction worker failed to start'));
