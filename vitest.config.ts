@@ -44,6 +44,18 @@ export default defineConfig({
       },
       {
         test: {
+          // Timing-sensitive runs (health latency while hostile PDFs parse): alone, after the other suites.
+          name: 'robustness',
+          environment: 'node',
+          include: ['tests/robustness/**/*.test.ts'],
+          sequence: { groupOrder: 3 },
+          maxWorkers: 1,
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           environment: 'node',
           // After the server suites: the browser needs a core of its own.

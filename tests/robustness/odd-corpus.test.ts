@@ -4,6 +4,7 @@
  * the configured limit, the server stays up, and health answers quickly throughout (T2: p99 < 200 ms).
  */
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentsListResponseSchema, ERROR_CODES } from '@pagewise/shared';
 import { corpusPdfs } from '../support/corpora.js';
@@ -49,6 +50,8 @@ describe('pdf.js odd corpus', () => {
       }
     })();
 
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const rejected: Record<string, string[]> = {};
     const t0 = Date.now();
     for (let i = 0; i < files.length; i += 30) {
@@ -64,6 +67,7 @@ describe('pdf.js odd corpus', () => {
     }
     polling = false;
     await poller;
+    loop.disable();
 
     const outcomes: Record<string, number> = {};
     for (const d of docs) {
@@ -90,7 +94,8 @@ describe('pdf.js odd corpus', () => {
       `pdfjs-odd: ${files.length} files, ${docs.length} documents in ${((Date.now() - t0) / 1000).toFixed(1)} s — ` +
         `${Object.entries(outcomes).sort().map(([k, v]) => `${k} ${v}`).join(', ')}` +
         `${Object.keys(rejected).length ? `; rejected at upload: ${Object.entries(rejected).map(([k, v]) => `${k} ${v.length}`).join(', ')}` : ''}; ` +
-        `health p50 ${percentile(healthMs, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms over ${healthMs.length} polls; ` +
+        `health p50 ${percentile(healthMs, 50).toFixed(1)} ms, p99 ${p99.toFixed(1)} ms over ${healthMs.length} polls ` +
+        `(server event-loop delay p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms); ` +
         `slowest ${slowest.map((d) => `${path.basename(d.name)} ${d.processingMs} ms`).join(', ')}`,
     );
     expect(healthFailures).toBe(0);
