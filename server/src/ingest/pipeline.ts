@@ -215,11 +215,19 @@ export class IngestQueue {
       // The status first: it is one small write, which still fits when the disk is full and deleting the
       // partial content does not (SQLITE_FULL); a failed document's leftovers are invisible and are discarded
       // before any retry, whereas a document left `processing` would look stuck until the next restart.
-      try {
-        this.docs.markFailed(row.id, code, message, Date.now() - started);
-      } catch (e) {
-        this.log.error({ err: e, documentId: row.id }, 'could not record the ingestion failure');
-      }
+      const msSpent = Date.now() - started;
+      const recordFailure = (tries: number): void => {
+        const current = this.stopped ? undefined : this.docs.get(row.id);
+        if (current?.status !== 'processing' || current.attempts !== row.attempts) return; // deleted or moved on
+        try {
+          this.docs.markFailed(row.id, code, message, msSpent);
+        } catch (e) {
+          // Not even one row fits: try again until some space is freed.
+          if (isDiskFull(e) && tries < 600) setTimeout(() => recordFailure(tries + 1), 1000).unref();
+          else this.log.error({ err: e, documentId: row.id }, 'could not record the ingestion failure');
+        }
+      };
+      recordFailure(0);
       try {
         index.discardContent(row.id);
       } catch (e) {

@@ -17,7 +17,8 @@ const require = createRequire(import.meta.url);
 const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
 const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 const RSS_POLL_MS = 100;
-const RECYCLE_RSS_MB = 600;
+/** A worker whose memory grew past this after a document is replaced (pdf.js keeps caches per process). */
+const RECYCLE_RSS_MB = 900;
 const RECYCLE_AFTER_JOBS = 200;
 
 export interface PoolOptions {

@@ -133,6 +133,38 @@ process.on('message', (msg: ExtractRequest | LimitRequest) => {
 });
 
 process.on('disconnect', () => process.exit(0));
-void send({ type: 'ready' });
+
+/**
+ * A one-page PDF made here (no xref: pdf.js rebuilds it), parsed once at start-up so that loading pdf.js and its
+ * first-use work (module compile, standard font data, JIT) happen before the worker says it is ready, not
+ * during the first user document (that cost 2-3 s per fresh worker).
+ */
+const WARM_UP_PDF =
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+  '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]/Resources<</Font<</F1 4 0 R>>>>/Contents 5 0 R>>endobj\n' +
+  '4 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n' +
+  '5 0 obj<</Length 44>>stream\nBT /F1 12 Tf 20 100 Td (Warm up text) Tj ET\nendstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n';
+
+async function warmUp(): Promise<void> {
+  try {
+    const pdfjs = await loadPdfJs();
+    const doc = await pdfjs.getDocument({
+      data: new TextEncoder().encode(WARM_UP_PDF),
+      standardFontDataUrl: STANDARD_FONTS_URL,
+      cMapUrl: CMAP_URL,
+      cMapPacked: true,
+      isEvalSupported: false,
+      disableFontFace: true,
+      verbosity: 0,
+    }).promise;
+    const page = await doc.getPage(1);
+    await page.getTextContent();
+    await doc.destroy();
+  } catch {
+    // A failed warm-up only costs speed; the first real document will load pdf.js again.
+  }
+}
+
+void warmUp().then(() => send({ type: 'ready' }));
 // pdf.js can leave rejected internal promises behind on damaged files; they must not kill a worker mid-document.
 process.on('unhandledRejection', () => undefined);

@@ -142,6 +142,7 @@ export class DocumentStore {
     this.db.prepare('UPDATE documents SET pages_done = ?, updated_at = ? WHERE id = ?').run(pagesDone, now(), id);
   }
 
+  /** One transaction per batch: on a full disk the whole batch rolls back, and its WAL space is reusable. */
   insertPages(documentId: string, pages: PageInput[]): void {
     const stmt = this.db.prepare('INSERT OR REPLACE INTO pages (document_id, page_number, label, text) VALUES (?, ?, ?, ?)');
     for (const p of pages) stmt.run(documentId, p.pageNumber, p.label, p.text);
