@@ -145,7 +145,9 @@ export class DocumentStore {
   /** One transaction per batch: on a full disk the whole batch rolls back, and its WAL space is reusable. */
   insertPages(documentId: string, pages: PageInput[]): void {
     const stmt = this.db.prepare('INSERT OR REPLACE INTO pages (document_id, page_number, label, text) VALUES (?, ?, ?, ?)');
-    for (const p of pages) stmt.run(documentId, p.pageNumber, p.label, p.text);
+    this.db.transaction(() => {
+      for (const p of pages) stmt.run(documentId, p.pageNumber, p.label, p.text);
+    })();
   }
 
   /**
