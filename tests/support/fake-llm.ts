@@ -226,18 +226,3 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     },
   };
 }
-
-/** Read a `POST /api/chat` SSE response into typed events (the client's parser lives in the client package). */
-export async function readChatEvents(res: Response): Promise<{ type: string; [k: string]: unknown }[]> {
-  const text = await res.text();
-  const events: { type: string; [k: string]: unknown }[] = [];
-  for (const block of text.split('\n\n')) {
-    const data = block
-      .split('\n')
-      .filter((l) => l.startsWith('data:'))
-      .map((l) => l.slice(5).trimStart())
-      .join('\n');
-    if (data) events.push(JSON.parse(data) as { type: string });
-  }
-  return events;
-}

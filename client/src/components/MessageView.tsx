@@ -24,7 +24,7 @@ export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOp
         </details>
       )}
       {m.mode === 'extractive' && <p className="note">No model configured — showing the best passages from your documents.</p>}
-      <Markdown text={m.content || (m.status === 'streaming' ? '' : '')} sources={m.sources.length ? m.sources : cited} onOpen={onOpen} />
+      <Markdown text={m.content} sources={m.sources.length ? m.sources : cited} onOpen={onOpen} />
       {m.status === 'streaming' && !m.content && !m.reasoning && <p className="pending">Searching your documents…</p>}
       {notFound && <p className="note">Your documents do not seem to contain this. Try rephrasing, or check which documents are selected.</p>}
       {m.error && (

@@ -85,8 +85,8 @@ export function useChat(onConversationChange: () => void) {
         const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK_ERROR', (err as Error).message);
         patchLast((m) => ({ ...m, status: m.content ? 'incomplete' : 'error', error: { code: e.code, message: e.message } }));
       } finally {
-        if (ac.signal.aborted) patchLast((m) => (m.status === 'streaming' ? { ...m, status: 'incomplete' } : m));
-        else patchLast((m) => (m.status === 'streaming' ? { ...m, status: 'incomplete' } : m));
+        // Stopped, or the stream ended without a final event: what arrived is kept, marked incomplete.
+        patchLast((m) => (m.status === 'streaming' ? { ...m, status: 'incomplete' } : m));
         setStreaming(false);
         controller.current = null;
         onConversationChange();

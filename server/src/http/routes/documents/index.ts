@@ -3,7 +3,6 @@ import type { DocumentResponse, DocumentsListResponse } from '@pagewise/shared';
 import { noFiles, notFound, unsupportedMediaType } from '../../../errors.js';
 import type { Library } from '../../../ingest/library.js';
 import { toSummary } from '../../../store/documents.js';
-import { parse } from '../../validate.js';
 import { DocumentIdParamsSchema, PageParamsSchema } from './schema.js';
 import { createUploadParser, removeTempFiles, type UploadLimits, type UploadedFile } from './upload.js';
 
@@ -70,5 +69,5 @@ export function documentsRouter(library: Library, limits: UploadLimits): Router 
 function parseId(params: unknown): { id: string } {
   const r = DocumentIdParamsSchema.safeParse(params);
   if (!r.success) throw notFound('Document');
-  return parse(DocumentIdParamsSchema, params);
+  return r.data;
 }
