@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ExtractionPool } from '../../server/src/ingest/pool.js';
+import { assignIdleWorkers, DocumentExtraction } from '../../server/src/ingest/ranges.js';
 import { createLogger } from '../../server/src/logger.js';
 import { percentile } from '../eval/metrics.js';
 import { corpusPdfs } from '../support/corpora.js';
@@ -40,33 +41,34 @@ export async function benchIngest(): Promise<Record<string, number>> {
   for (const f of files) execFileSync('pdftotext', [f, '/dev/null']);
   const refSeconds = (performance.now() - t) / 1000;
 
-  // Extraction alone: the worker pool, documents in parallel (the pipeline's split applies to the manual).
+  // Extraction alone: the worker pool scheduled as the pipeline schedules it (documents in arrival order, idle
+  // workers take over part of a running document), without chunking or indexing.
   const pool = new ExtractionPool({ size: workers, timeoutMs: 600_000, pageTimeoutMs: 60_000, maxRssMb: 2048, log: createLogger({ level: 'warn' }) });
   const perDoc: number[] = [];
   t = performance.now();
   await pool.whenWarm(); // as in the server, where workers start when work arrives
   const coldStartSeconds = (performance.now() - t) / 1000;
   t = performance.now();
-  const queue = [...files].sort((a, b) => pages.get(b)! - pages.get(a)!);
-  const extractOne = async (f: string): Promise<void> => {
-    const t0 = performance.now();
-    const n = pages.get(f)!;
-    if (n >= 300) {
-      // As the pipeline does with an idle worker: halves on two workers.
-      const mid = Math.ceil(n / 2);
-      await Promise.all([
-        pool.extract(f, { maxPages: 10_000, maxChars: 1e9 }, { onMeta: () => undefined, onPage: () => undefined }, { lastPage: mid }),
-        pool.extract(f, { maxPages: 10_000, maxChars: 1e9 }, { onMeta: () => undefined, onPage: () => undefined }, { firstPage: mid + 1 }),
-      ]);
-    } else {
-      await pool.extract(f, { maxPages: 10_000, maxChars: 1e9 }, { onMeta: () => undefined, onPage: () => undefined });
-      if (n <= 170) perDoc.push(performance.now() - t0);
-    }
-  };
-  await extractOne(queue.shift()!); // the manual, both workers
-  await Promise.all(Array.from({ length: workers }, async () => {
-    for (let f = queue.shift(); f; f = queue.shift()) await extractOne(f);
-  }));
+  const queue = [MANUAL, ...files.filter((f) => f !== MANUAL)];
+  const running = new Set<DocumentExtraction>();
+  await new Promise<void>((resolve, reject) => {
+    const assign = (): void =>
+      assignIdleWorkers(pool, running, (slot) => {
+        const f = queue.shift();
+        if (!f) return false;
+        const t0 = performance.now();
+        const d = new DocumentExtraction(pool, f, { maxPages: 10_000, maxChars: 1e9 }, { onMeta: () => undefined, onPage: () => undefined }, () => setImmediate(assign));
+        running.add(d);
+        d.run(slot).then(() => {
+          running.delete(d);
+          if ((pages.get(f) ?? 0) <= 170) perDoc.push(performance.now() - t0);
+          if (running.size === 0 && queue.length === 0) resolve();
+          else setImmediate(assign);
+        }, reject);
+        return true;
+      });
+    assign();
+  });
   const extractSeconds = (performance.now() - t) / 1000 + coldStartSeconds;
   const workerPeak = pool.peakWorkerRssMb;
   await pool.close();

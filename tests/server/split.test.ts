@@ -1,11 +1,11 @@
-/** A long document shared between two extraction workers comes out whole: every page once, in its place. */
+/** A document shared between extraction workers (ranges handed to idle workers) comes out whole: every page once, in its place. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '@pagewise/shared';
-import { SPLIT_MIN_PAGES } from '../../server/src/ingest/pipeline.js';
+import { STEAL_MIN_PAGES } from '../../server/src/ingest/ranges.js';
 import { textPdf } from '../support/pdfs.js';
 import { startTestServer, upload, waitForIngestion, type TestServer } from '../support/server.js';
 
-const PAGES = SPLIT_MIN_PAGES + 60;
+const PAGES = STEAL_MIN_PAGES * 20 + 7;
 const marker = (n: number) => `zq${(n * 7919).toString(36)}marker`;
 
 let s: TestServer;

@@ -24,7 +24,13 @@ export class LexicalIndex {
   /** Call inside the transaction that inserts the chunk rows. */
   add(entries: { chunkId: number; text: string; context: string }[]): void {
     const stmt = this.db.prepare('INSERT INTO chunks_fts (rowid, terms, context) VALUES (?, ?, ?)');
-    for (const e of entries) stmt.run(e.chunkId, tokenize(e.text).join(' '), tokenize(e.context).join(' '));
+    // Every chunk of a document carries the same context: tokenize it once per batch.
+    const contexts = new Map<string, string>();
+    for (const e of entries) {
+      let context = contexts.get(e.context);
+      if (context === undefined) contexts.set(e.context, (context = tokenize(e.context).join(' ')));
+      stmt.run(e.chunkId, tokenize(e.text).join(' '), context);
+    }
   }
 
   /** Index what a document is about (its context), for the document-level prior. */

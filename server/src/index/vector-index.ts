@@ -23,7 +23,7 @@ interface Sidecar {
 }
 
 const M = 16;
-const EF_CONSTRUCTION = 200;
+const EF_CONSTRUCTION = 100;
 
 function fsyncPath(p: string): void {
   const fd = fs.openSync(p, 'r');

@@ -12,11 +12,10 @@ import type { Logger } from '../logger.js';
 import type { DocumentRow, DocumentStore, PageInput } from '../store/documents.js';
 import type { FileStore } from '../store/files.js';
 import type { PageChunker, PageChunk } from './chunker.js';
-import type { ExtractedPage, ExtractionPool } from './pool.js';
+import type { ExtractedPage, ExtractionPool, Slot } from './pool.js';
+import { assignIdleWorkers, DocumentExtraction } from './ranges.js';
 
 const MAX_ATTEMPTS = 3;
-/** Documents at least this long are split across two workers when a second one is idle. */
-export const SPLIT_MIN_PAGES = 300;
 const EMBED_BATCH = 64;
 const PAGE_BATCH = 32;
 
@@ -30,7 +29,9 @@ export class IngestQueue {
   private stopped = false;
   private readonly idleWaiters: (() => void)[] = [];
   private kickScheduled = false;
-  /** Documents whose pages were shared between two workers (for tests and benchmarks). */
+  /** Extractions in progress, which idle workers help. */
+  private readonly extractions = new Set<DocumentExtraction>();
+  /** Documents whose pages were shared between workers (for tests and benchmarks). */
   splitDocuments = 0;
 
   constructor(
@@ -56,7 +57,10 @@ export class IngestQueue {
     }
   }
 
-  /** Start as many jobs as there are free workers. */
+  /**
+   * Give every free worker something to do: part of a running document that still has many pages ahead
+   * (documents finish in arrival order, each using both cores), else the oldest queued document.
+   */
   kick(): void {
     if (this.kickScheduled || this.stopped) return;
     this.kickScheduled = true;
@@ -64,19 +68,20 @@ export class IngestQueue {
       this.kickScheduled = false;
       // After stop() the database may already be closed: touch nothing.
       if (this.stopped) return;
-      while (this.running < this.pool.size) {
+      assignIdleWorkers(this.pool, this.extractions, (slot) => {
         const row = this.docs.claimNext();
-        if (!row) break;
-        // Work has arrived: start every worker now, so a long document can be split at once.
+        if (!row) return false;
+        // Work has arrived: start every worker now, so the document can be shared at once.
         this.pool.warm();
         this.running++;
-        void this.process(row).finally(() => {
+        void this.process(row, slot).finally(() => {
           this.running--;
           if (this.stopped) return;
           if (this.running === 0 && !this.docs.hasQueued()) this.idleWaiters.splice(0).forEach((w) => w());
           this.kick();
         });
-      }
+        return true;
+      });
       if (this.running === 0 && !this.docs.hasQueued()) this.idleWaiters.splice(0).forEach((w) => w());
     });
   }
@@ -93,9 +98,15 @@ export class IngestQueue {
     return this.running;
   }
 
-  private async process(row: DocumentRow): Promise<void> {
+  private async process(row: DocumentRow, slot: Slot): Promise<void> {
     const started = Date.now();
-    const index = await this.index();
+    let index: SearchIndex;
+    try {
+      index = await this.index();
+    } catch (err) {
+      this.pool.unreserve(slot);
+      throw err;
+    }
     index.discardContent(row.id); // leftovers of an interrupted attempt
     const embedder = index.embedder;
     let pendingPages: PageInput[] = [];
@@ -108,14 +119,19 @@ export class IngestQueue {
     let pagesDone = 0;
     let textChars = 0;
     let title: string | null = null;
+    let numPages = 0;
+    // The document context comes from its opening text (the first page with text among the first three):
+    // chunks of later pages, read by other workers meanwhile, wait for it (up to a bound).
+    const opening = new Map<number, string>();
     let firstText = '';
-    /** Last page of the first range (the whole document unless it is split across two workers). */
-    let firstRangeEnd = Number.MAX_SAFE_INTEGER;
-    const seen = new Set<number>();
-    // The document context comes from its opening text: chunks wait for it (up to a bound) when a second
-    // worker started in the middle of the document.
-    let openingPages = 0;
-    const openingSeen = () => firstText !== '' || openingPages >= 3;
+    const openingSeen = (): boolean => {
+      for (let n = 1; n <= Math.min(OPENING_PAGES, numPages); n++) {
+        const text = opening.get(n);
+        if (text === undefined) return false;
+        if (text) return true;
+      }
+      return numPages > 0;
+    };
 
     const flushPages = () => {
       if (pendingPages.length === 0) return;
@@ -153,11 +169,11 @@ export class IngestQueue {
 
     const file = this.files.pathFor(row.id);
     const onPage = async (page: ExtractedPage) => {
-      if (seen.has(page.pageNumber)) return; // both workers read it around the hand-over
-      seen.add(page.pageNumber);
-      if (page.pageNumber <= firstRangeEnd) {
-        openingPages++;
-        if (!firstText && page.text) firstText = page.text;
+      if (page.pageNumber <= OPENING_PAGES) {
+        opening.set(page.pageNumber, page.text);
+        if (!firstText) {
+          for (let n = 1; n <= OPENING_PAGES && opening.has(n); n++) if ((firstText = opening.get(n)!)) break;
+        }
       }
       pagesDone++;
       textChars += page.text.length;
@@ -166,33 +182,30 @@ export class IngestQueue {
       if (pendingPages.length >= PAGE_BATCH) flushPages();
       if (pendingChunks.length >= EMBED_BATCH) await flushChunks();
     };
-    let second: Promise<{ failedPages: number }> | null = null;
+    const extraction = new DocumentExtraction(
+      this.pool,
+      file,
+      this.opts,
+      {
+        onMeta: (meta) => {
+          title = meta.title;
+          numPages = meta.numPages;
+          this.docs.setPageCount(row.id, meta.numPages, meta.title);
+        },
+        onPage,
+      },
+      () => this.kick(),
+    );
+    this.extractions.add(extraction);
 
     try {
-      const first = this.pool
-        .extract(file, this.opts, {
-          onMeta: (meta, control) => {
-            title = meta.title;
-            this.docs.setPageCount(row.id, meta.numPages, meta.title);
-            if (meta.numPages < SPLIT_MIN_PAGES || meta.numPages > this.opts.maxPages) return;
-            const slot = this.pool.tryReserve();
-            if (!slot) return;
-            // A long document and an idle worker: hand the second half to it.
-            firstRangeEnd = Math.ceil(meta.numPages / 2);
-            this.splitDocuments++;
-            control.stopAfter(firstRangeEnd);
-            second = this.pool.extract(file, this.opts, { onMeta: () => undefined, onPage }, { firstPage: firstRangeEnd + 1, slot });
-            second.catch(() => undefined);
-          },
-          onPage,
-        })
-        .catch(async (err: unknown) => {
-          if (second) await (second as Promise<unknown>).catch(() => undefined);
-          throw err;
-        });
-      const r1 = await first;
-      const r2 = second ? await (second as Promise<{ failedPages: number }>) : { failedPages: 0 };
-      const failedPages = r1.failedPages + r2.failedPages;
+      let failedPages: number;
+      try {
+        ({ failedPages } = await extraction.run(slot));
+      } finally {
+        this.extractions.delete(extraction);
+        if (extraction.rangeCount > 1) this.splitDocuments++;
+      }
       flushPages();
       await flushChunks(true);
       if (textChars === 0) throw new IngestError('NO_EXTRACTABLE_TEXT');
@@ -244,6 +257,8 @@ export class IngestQueue {
 }
 
 const CONTEXT_OPENING_CHARS = 600;
+/** The document context is taken from the first page with text among these. */
+const OPENING_PAGES = 3;
 
 /**
  * What a document is, in a few hundred characters: its file name, its title metadata when that is words (not an

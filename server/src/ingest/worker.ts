@@ -19,7 +19,26 @@ const STANDARD_FONTS_URL = path.join(pdfjsRoot, 'standard_fonts') + path.sep;
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjsPromise: Promise<PdfJs> | null = null;
-const loadPdfJs = () => (pdfjsPromise ??= import(pathToFileURL(path.join(pdfjsRoot, 'legacy/build/pdf.mjs')).href) as Promise<PdfJs>);
+
+/**
+ * Loads pdf.js and its worker module (which pdf.js would otherwise import lazily at the first document: in Node
+ * it runs in this thread, found through `globalThis.pdfjsWorker`). Both bundles carry core-js, which replaces
+ * `Array.prototype.push` with a JavaScript version (a guard against a V8 bug with non-writable array lengths,
+ * which pdf.js never creates); pdf.js pushes millions of times per document, and the polyfill cost ~20 % of
+ * extraction time, so the native method is put back once both are loaded. This process runs nothing else.
+ */
+function loadPdfJs(): Promise<PdfJs> {
+  return (pdfjsPromise ??= (async () => {
+    const nativePush = Array.prototype.push;
+    const pdfjs = (await import(pathToFileURL(path.join(pdfjsRoot, 'legacy/build/pdf.mjs')).href)) as PdfJs;
+    const worker: unknown = await import(pathToFileURL(path.join(pdfjsRoot, 'legacy/build/pdf.worker.mjs')).href);
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
+    if (Array.prototype.push !== nativePush) {
+      Object.defineProperty(Array.prototype, 'push', { value: nativePush, writable: true, configurable: true, enumerable: false });
+    }
+    return pdfjs;
+  })());
+}
 
 function send(msg: WorkerMessage): Promise<void> {
   return new Promise((resolve, reject) => process.send!(msg, undefined, {}, (err) => (err ? reject(err) : resolve())));
