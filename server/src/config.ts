@@ -72,6 +72,11 @@ const EnvSchema = z.object({
   LLM_RETRY_BUDGET_MS: int(20_000, 0),
   /** Passages retrieved for each question. */
   CHAT_TOP_K: int(8, 1, 50),
+  /**
+   * With a model configured, each question is also searched in up to three other wordings the utility model
+   * proposes (synonyms, terms a manual would use, an English translation): one extra call per question.
+   */
+  QUERY_EXPANSION: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   /** Concurrent chat streams, in all and per client address; more → 429 TOO_MANY_STREAMS. */
   MAX_STREAMS: int(64, 1),
   MAX_STREAMS_PER_CLIENT: int(8, 1),

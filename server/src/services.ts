@@ -90,7 +90,7 @@ export function createServices(config: Config, log: Logger): Services {
     index,
     conversations,
     chatModel,
-    { topK: config.CHAT_TOP_K, contextTokens: config.LLM_CONTEXT_TOKENS, maxAnswerTokens: config.LLM_MAX_TOKENS, rewriteTimeoutMs: 15_000 },
+    { topK: config.CHAT_TOP_K, contextTokens: config.LLM_CONTEXT_TOKENS, maxAnswerTokens: config.LLM_MAX_TOKENS, rewriteTimeoutMs: 15_000, expandQueries: config.QUERY_EXPANSION === 'on' },
     log.child({ part: 'chat' }),
   );
   const streams = new StreamRegistry({ maxStreams: config.MAX_STREAMS, maxStreamsPerClient: config.MAX_STREAMS_PER_CLIENT });

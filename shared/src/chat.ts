@@ -70,6 +70,8 @@ export const ChatEventSchema = z.discriminatedUnion('type', [
     assistantMessageId: z.string(),
     /** The standalone query used for retrieval (the question itself, or its rewrite for a follow-up). */
     query: z.string(),
+    /** Other wordings the model proposed (synonyms, a translation), searched alongside `query`. */
+    expansions: z.array(z.string()).optional(),
     mode: z.enum(ANSWER_MODES),
   }),
   z.object({ type: z.literal('sources'), sources: z.array(SourceSchema) }),

@@ -5,6 +5,8 @@
  *   npm run eval -- --pdfs DIR --questions Q.json  # any folder + question file with gold pages
  *   npm run eval -- --set SET.json                 # a question set naming its own documents (npm run eval:set)
  *   options: --k 10  --out result.json  --data-dir DIR (reuse an ingested library)
+ *            --expand: search as chat does, with the configured model's query expansion (needs LLM_BASE_URL,
+ *            LLM_MODEL, LLM_API_KEY in the environment; counts one model call per question)
  *
  * Reports filing-level hit@5 per question type, page-level hit@1/5/10 and MRR where gold pages exist,
  * evidence@5 (a gold string/figure found in a top-5 passage), per type and language, and search latency.
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
     'data-dir': { type: 'string' },
     name: { type: 'string' },
+    expand: { type: 'boolean', default: false },
   },
 });
 
@@ -57,15 +60,22 @@ if (args.set) {
   questions = args.questions ? loadJsonQuestions(args.questions) : loadSecQuestions(path.join(CORPORA, 'sec-10-q', 'qna_data.csv'));
 }
 const questionFile = args.set ?? args.questions;
-const name = args.name ?? (questionFile ? path.basename(questionFile, '.json') : 'sec-10-q');
+const name = (args.name ?? (questionFile ? path.basename(questionFile, '.json') : 'sec-10-q')) + (args.expand ? '-expanded' : '');
 const k = Number(args.k);
 
 const env: Record<string, string> = { LOG_LEVEL: 'warn', EMBEDDER: process.env.EMBEDDER ?? 'builtin' };
-for (const key of ['CHUNK_SIZE', 'CHUNK_OVERLAP', 'INGEST_WORKERS', 'EMBED_BASE_URL', 'EMBED_MODEL', 'EMBED_API_KEY', 'LOCAL_EMBED_MODEL']) {
+for (const key of ['CHUNK_SIZE', 'CHUNK_OVERLAP', 'INGEST_WORKERS', 'EMBED_BASE_URL', 'EMBED_MODEL', 'EMBED_API_KEY', 'LOCAL_EMBED_MODEL', 'LLM_BASE_URL', 'LLM_MODEL', 'LLM_API_KEY', 'LLM_UTILITY_MODEL']) {
   const v = process.env[key];
-  if (v) env[key] = v;
+  if (v !== undefined) env[key] = v;
 }
 env.INGEST_WORKERS ??= String(Math.max(1, os.availableParallelism()));
+if (args.expand) {
+  if (!env.LLM_BASE_URL) {
+    console.error('--expand needs a model: set LLM_BASE_URL (and LLM_MODEL, LLM_API_KEY)');
+    process.exit(2);
+  }
+  Object.assign(env, { QUERY_EXPANSION: 'on', CHAT_TOP_K: String(k) });
+}
 
 const dataDir = args['data-dir'];
 const server = await startTestServer(env, dataDir);
@@ -82,14 +92,19 @@ try {
   const results: QuestionResult[] = [];
   for (const q of questions) {
     const t = performance.now();
-    const res = await fetch(`${server.url}/api/search`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: q.question, k }),
-    });
+    let hits: SearchResponse['results'];
+    if (args.expand) {
+      hits = (await server.services.chat.retrieve([], q.question, AbortSignal.timeout(120_000))).hits;
+    } else {
+      const res = await fetch(`${server.url}/api/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: q.question, k }),
+      });
+      if (!res.ok) throw new Error(`search failed for ${q.id}: ${res.status} ${await res.text()}`);
+      hits = ((await res.json()) as SearchResponse).results;
+    }
     const ms = performance.now() - t;
-    if (!res.ok) throw new Error(`search failed for ${q.id}: ${res.status} ${await res.text()}`);
-    const { results: hits } = (await res.json()) as SearchResponse;
     const docRank = hits.findIndex((h) => q.docs.some((p) => matchesPattern(h.documentName, p)));
     const pageRank = q.pages?.length
       ? hits.findIndex((h) => q.pages!.some((g) => g.page === h.page && matchesPattern(h.documentName, g.doc)))

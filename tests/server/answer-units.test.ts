@@ -7,7 +7,17 @@ import { describe, expect, it } from 'vitest';
 import type { Source } from '@pagewise/shared';
 import { CitationFilter } from '../../server/src/answer/citations.js';
 import { retryDelayMs } from '../../server/src/answer/llm.js';
-import { buildAnswerPrompt, buildRewritePrompt, estimateTokens, formatPassages, REWRITE_PROMPT, SYSTEM_PROMPT } from '../../server/src/answer/prompt.js';
+import {
+  buildAnswerPrompt,
+  buildExpandPrompt,
+  buildRewritePrompt,
+  estimateTokens,
+  EXPAND_PROMPT,
+  formatPassages,
+  parseQueryLines,
+  REWRITE_PROMPT,
+  SYSTEM_PROMPT,
+} from '../../server/src/answer/prompt.js';
 import { stripThink, ThinkSplitter } from '../../server/src/answer/think.js';
 
 /** Cut `text` at the given offsets into consecutive deltas. */
@@ -273,5 +283,42 @@ describe('retryDelayMs', () => {
       expect(d).toBeGreaterThanOrEqual(max * 0.75);
       expect(d).toBeLessThanOrEqual(max);
     }
+  });
+});
+
+describe('parseQueryLines', () => {
+  it('strips numbering, bullets, labels, quotes and reasoning; drops duplicates, blanks and odd lengths; keeps at most four', () => {
+    const raw = '<think>They want the gear.</think>\n1. Why was the gear up?\n- "gear-up landing"\n\nQuery 3: Why was the gear up?\n• x\n2) Fahrwerk eingefahren\n“landing gear retracted”\nsixth line';
+    expect(parseQueryLines(raw)).toEqual(['Why was the gear up?', 'gear-up landing', 'Fahrwerk eingefahren', 'landing gear retracted']);
+    expect(parseQueryLines('a'.repeat(501))).toEqual([]);
+    expect(parseQueryLines('')).toEqual([]);
+  });
+
+  it('never returns more than asked, nor an empty or duplicate line', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 40 }), { maxLength: 12 }), fc.integer({ min: 1, max: 6 }), (lines, max) => {
+        const out = parseQueryLines(lines.join('\n'), max);
+        expect(out.length).toBeLessThanOrEqual(max);
+        for (const q of out) expect(q.trim().length).toBeGreaterThanOrEqual(2);
+        expect(new Set(out.map((q) => q.toLowerCase())).size).toBe(out.length);
+      }),
+    );
+  });
+});
+
+describe('buildExpandPrompt', () => {
+  it('asks for queries, with the conversation for a follow-up and without one for a first question', () => {
+    const first = buildExpandPrompt([], 'Wie hoch war der Umsatz?');
+    expect(first[0]).toEqual({ role: 'system', content: EXPAND_PROMPT });
+    expect(first[1]!.content).not.toContain('Conversation:');
+    expect(first[1]!.content).toContain('Last message: Wie hoch war der Umsatz?');
+    const follow = buildExpandPrompt(
+      [
+        { role: 'user', content: 'Revenue of Apple?' },
+        { role: 'assistant', content: '<think>look</think>It was $90B [1].' },
+      ],
+      'And the year before?',
+    );
+    expect(follow[1]!.content).toContain('Conversation:\nUser: Revenue of Apple?\nAssistant: It was $90B [1].');
   });
 });

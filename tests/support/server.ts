@@ -27,6 +27,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     HOST: '127.0.0.1',
     EMBEDDER: 'builtin',
     LOG_LEVEL: 'silent',
+    // Most chat tests script the model's calls one by one; the expansion call is tested where it is asked for.
+    QUERY_EXPANSION: 'off',
     INGEST_WORKERS: '1',
     ...env,
   });

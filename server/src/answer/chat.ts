@@ -4,13 +4,14 @@
  * answer with its status. Without a model endpoint the answer is extractive: the best passages, cited.
  * The streaming lifecycle follows vercel/ai-chatbot: the user's message is stored before anything can fail.
  */
-import type { ChatEvent, ChatRequest, Citation, ErrorCode, MessageStatus, Source, Usage } from '@pagewise/shared';
+import type { ChatEvent, ChatRequest, Citation, ErrorCode, MessageStatus, SearchResult, Source, Usage } from '@pagewise/shared';
 import type { SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore } from '../store/conversations.js';
 import { CitationFilter } from './citations.js';
 import { LlmError, type ChatModel } from './llm.js';
-import { buildAnswerPrompt, buildRewritePrompt } from './prompt.js';
+import { buildAnswerPrompt, buildExpandPrompt, buildRewritePrompt, parseQueryLines } from './prompt.js';
+import { searchWordings } from './retrieve.js';
 import { stripThink, ThinkSplitter } from './think.js';
 
 export interface ChatOptions {
@@ -18,6 +19,8 @@ export interface ChatOptions {
   contextTokens: number;
   maxAnswerTokens: number;
   rewriteTimeoutMs: number;
+  /** Search each question in the model's alternative wordings too (one utility call per question). */
+  expandQueries: boolean;
 }
 
 export const NO_MODEL_NOTE =
@@ -46,10 +49,7 @@ export class ChatService {
     const userMessageId = this.conversations.addMessage(conversationId, { role: 'user', content: question, status: 'complete' });
     const assistantMessageId = crypto.randomUUID();
 
-    const query = await this.standaloneQuery(history, question, signal);
-    const tRetrieval = performance.now();
-    const index = await this.index();
-    const hits = await index.search(query, { k: this.opts.topK, documentIds: req.documentIds });
+    const { query, expansions, hits, tRetrieval } = await this.retrieve(history, question, signal, req.documentIds);
     let sources: Source[] = hits.map((h, i) => ({
       n: i + 1,
       chunkId: h.chunkId,
@@ -64,7 +64,7 @@ export class ChatService {
     const retrievalMs = performance.now() - tRetrieval;
 
     if (!this.model) {
-      emit({ type: 'start', conversationId, userMessageId, assistantMessageId, query, mode: 'extractive' });
+      emit({ type: 'start', conversationId, userMessageId, assistantMessageId, query, expansions, mode: 'extractive' });
       emit({ type: 'sources', sources });
       const { text, citations } = extractiveAnswer(sources);
       emit({ type: 'answer', delta: text });
@@ -84,7 +84,7 @@ export class ChatService {
     sources = prompt.sources;
     const byNumber = new Map(sources.map((s) => [s.n, s]));
     const overheadMs = performance.now() - tRetrieval;
-    emit({ type: 'start', conversationId, userMessageId, assistantMessageId, query, mode: 'llm' });
+    emit({ type: 'start', conversationId, userMessageId, assistantMessageId, query, expansions, mode: 'llm' });
     emit({ type: 'sources', sources });
 
     const splitter = new ThinkSplitter();
@@ -165,6 +165,47 @@ export class ChatService {
       usage,
       timings: { retrievalMs, overheadMs, firstTokenMs, totalMs: performance.now() - t0 },
     });
+  }
+
+  /**
+   * The passages for a question: searched as asked (or, for a follow-up, as the model rewrote it to stand
+   * alone) and, with expansion on, in the model's other wordings too. Also used by `npm run eval -- --expand`.
+   */
+  async retrieve(
+    history: ChatRequest['messages'],
+    question: string,
+    signal: AbortSignal,
+    documentIds?: string[],
+  ): Promise<{ query: string; expansions: string[]; hits: SearchResult[]; tRetrieval: number }> {
+    const { query, expansions } = this.opts.expandQueries
+      ? await this.expandedQueries(history, question, signal)
+      : { query: await this.standaloneQuery(history, question, signal), expansions: [] };
+    const tRetrieval = performance.now();
+    const index = await this.index();
+    const hits = await searchWordings(index, query, expansions, { k: this.opts.topK, documentIds });
+    return { query, expansions, hits, tRetrieval };
+  }
+
+  /**
+   * One utility call gives the standalone query (a follow-up's references resolved) and up to three other
+   * wordings. A first question keeps its own wording as the query; any failure falls back to the question.
+   */
+  private async expandedQueries(history: ChatRequest['messages'], question: string, signal: AbortSignal): Promise<{ query: string; expansions: string[] }> {
+    if (!this.model) return { query: question, expansions: [] };
+    const followUp = history.some((m) => m.role === 'user');
+    const timeout = AbortSignal.timeout(this.opts.rewriteTimeoutMs);
+    try {
+      const raw = await this.model.complete(buildExpandPrompt(history, question), { signal: AbortSignal.any([signal, timeout]), maxTokens: 512 });
+      const lines = parseQueryLines(raw);
+      if (lines.length === 0) return { query: question, expansions: [] };
+      const query = followUp ? lines[0]! : question;
+      const expansions = lines.filter((l) => l.toLowerCase() !== query.toLowerCase()).slice(0, 3);
+      return { query, expansions };
+    } catch (err) {
+      if (signal.aborted) throw err;
+      this.log.info({ reason: (err as Error).message }, 'query expansion failed; searching with the question as asked');
+      return { query: question, expansions: [] };
+    }
   }
 
   /** A follow-up becomes a standalone query through the utility model; any failure falls back to the question. */

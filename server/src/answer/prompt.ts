@@ -68,6 +68,37 @@ export function buildAnswerPrompt(history: ChatMessage[], question: string, sour
   };
 }
 
+export const EXPAND_PROMPT = `You write queries for a document search engine. Output 2 to 4 lines, one query per line. Line 1: the user's last message as one standalone query, using the conversation (if any) to resolve references such as "it", "they" or "that year"; keep names, numbers and the user's language. Then up to three other queries for the same need in different words: synonyms, the technical terms a manual, report or filing would use; if the message is not in English, include an English translation. Output only the queries: no numbering, no explanation, no quotes.`;
+
+/** The utility call that turns the question (and, for a follow-up, the conversation) into search queries. */
+export function buildExpandPrompt(history: ChatMessage[], question: string): LlmMessage[] {
+  const recent = history.slice(-6).map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${stripThink(m.content).slice(0, 1200)}`);
+  const conversation = recent.length ? `Conversation:\n${recent.join('\n')}\n\n` : '';
+  return [
+    { role: 'system', content: EXPAND_PROMPT },
+    { role: 'user', content: `${conversation}Last message: ${question}\n\nQueries:` },
+  ];
+}
+
+/** The model's query lines, cleaned: bullets, numbering and quotes removed, duplicates and odd lengths dropped. */
+export function parseQueryLines(raw: string, max = 4): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const line of stripThink(raw).split('\n')) {
+    const q = line
+      .trim()
+      .replace(/^(?:[-*•]|\d+[.):]|(?:query|line)\s*\d*\s*:)\s*/i, '')
+      .replace(/^["'“”„]+|["'“”]+$/g, '')
+      .trim();
+    const key = q.toLowerCase();
+    if (q.length < 2 || q.length > 500 || seen.has(key)) continue;
+    seen.add(key);
+    out.push(q);
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
 export const REWRITE_PROMPT = `Rewrite the user's last message as one standalone search query for a document search engine, using the conversation to resolve references such as "it", "they", "that year" or "the second one". Keep names, numbers and the user's language. Output only the query, with no explanation and no quotes.`;
 
 /** The utility call that turns a follow-up into a standalone query. */
