@@ -1,5 +1,6 @@
 /** The one tokenizer shared by the lexical index, the built-in embedder, documents and queries. */
 import { describe, expect, it } from 'vitest';
+import { nameWords } from '../../server/src/index/lexical-index.js';
 import { foldText, isCjk, tokenize } from '../../server/src/index/tokenize.js';
 
 describe('foldText', () => {
@@ -69,5 +70,16 @@ describe('isCjk', () => {
     expect(isCjk('売上高')).toBe(true);
     expect(isCjk('한국')).toBe(true);
     expect(isCjk('revenue 2023')).toBe(false);
+  });
+});
+
+describe('nameWords (the words the document prior keys on)', () => {
+  it('keeps names, codes and numbers, not topic words or sentence-initial capitals', () => {
+    expect(nameWords("What was Apple's total net sales in Q2 2023?")).toBe('Apple Q2 2023');
+    expect(nameWords('How did NVIDIA revenue change? And Intel 10-Q.')).toBe('NVIDIA Intel 10-Q');
+    expect(nameWords('xeCJK 需要哪个版本以后的 XeTeX？')).toBe('xeCJK XeTeX');
+    expect(nameWords('Which airplane struck approach lights and a fence?')).toBe('');
+    expect(nameWords('怎样用删除线做出类似荧光笔涂抹的效果？')).toBe('');
+    expect(nameWords('Wie installiere ich TeX Live unter Windows?')).toBe('TeX Live Windows');
   });
 });

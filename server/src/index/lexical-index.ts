@@ -14,6 +14,29 @@ export interface LexicalHit {
 /** A query term counts for the document prior when at most this share of documents mention it in their context. */
 const DISCRIMINATIVE_SHARE = 0.34;
 
+/**
+ * The words of a question that can name a document: capitalised (not at the start of a sentence), all-caps,
+ * mixed-case or containing digits ("Apple", "NVIDIA", "xeCJK", "Q2", "2023", "10-Q"). Topic words ("runway",
+ * "fence", Chinese text without case) also occur in the openings of documents that are not the subject, and
+ * boosting those documents pushes the right passage out; they are left to passage ranking.
+ */
+export function nameWords(text: string): string {
+  const out: string[] = [];
+  const re = /[\p{L}\p{N}][\p{L}\p{N}\-.]*/gu;
+  for (const m of text.matchAll(re)) {
+    const w = m[0].replace(/[.-]+$/, '');
+    const before = text.slice(0, m.index).trimEnd();
+    const sentenceStart = before === '' || /[.?!:;。？！]$/.test(before);
+    const upper = /\p{Lu}/u.test(w);
+    const lowerAfterFirst = /\p{Ll}/u.test(w.slice(1));
+    const mixed = /\p{Lu}/u.test(w.slice(1)) && /\p{Ll}/u.test(w);
+    const allCaps = upper && !/\p{Ll}/u.test(w) && /\p{L}{2}/u.test(w);
+    const digits = /\d/.test(w);
+    if (digits || mixed || allCaps || (/^\p{Lu}/u.test(w) && lowerAfterFirst && !sentenceStart) || (/^\p{Ll}/u.test(w) && /\p{Lu}/u.test(w))) out.push(w);
+  }
+  return out.join(' ');
+}
+
 /** bm25 column weights: chunk text, document context. */
 const TEXT_WEIGHT = 1.0;
 const CONTEXT_WEIGHT = 0.35;
@@ -56,7 +79,7 @@ export class LexicalIndex {
     const docs = (this.db.prepare(`SELECT COUNT(*) AS n FROM documents WHERE status = 'ready'`).get() as { n: number }).n;
     const countStmt = this.db.prepare('SELECT COUNT(*) AS n FROM documents_fts WHERE documents_fts MATCH ?');
     const maxDf = Math.max(1, Math.floor(docs * DISCRIMINATIVE_SHARE));
-    const terms = [...new Set(tokenize(text))].filter((t) => {
+    const terms = [...new Set(tokenize(nameWords(text)))].filter((t) => {
       const df = (countStmt.get(`"${t.replace(/"/g, '""')}"`) as { n: number }).n;
       return df > 0 && df <= maxDf;
     });
