@@ -52,7 +52,7 @@ export class LocalEmbedder implements Embedder {
       progress_callback: (p: { status?: string; file?: string; progress?: number }) => {
         if (p.status === 'progress' && typeof p.progress === 'number' && p.progress - lastLogged >= 10) {
           lastLogged = p.progress;
-          opts.log.info({ model: opts.model, file: p.file, percent: Math.round(p.progress) }, 'downloading embedding model');
+          opts.log.info({ model: opts.model, file: p.file, percent: Math.round(p.progress) }, 'fetching embedding model files (from DATA_DIR/models, downloaded there on first use)');
         } else if (p.status === 'done') {
           lastLogged = -10;
         }
