@@ -45,6 +45,7 @@ export async function benchIngest(): Promise<Record<string, number>> {
   // workers take over part of a running document), without chunking or indexing.
   const pool = new ExtractionPool({ size: workers, timeoutMs: 600_000, pageTimeoutMs: 60_000, maxRssMb: 2048, log: createLogger({ level: 'warn' }) });
   const perDoc: number[] = [];
+  const slowest: { file: string; pages: number; ms: number; ranges: number }[] = [];
   t = performance.now();
   await pool.whenWarm(); // as in the server, where workers start when work arrives
   const coldStartSeconds = (performance.now() - t) / 1000;
@@ -61,7 +62,11 @@ export async function benchIngest(): Promise<Record<string, number>> {
         running.add(d);
         d.run(slot).then(() => {
           running.delete(d);
-          if ((pages.get(f) ?? 0) <= 170) perDoc.push(performance.now() - t0);
+          const ms = performance.now() - t0;
+          if ((pages.get(f) ?? 0) <= 170) {
+            perDoc.push(ms);
+            slowest.push({ file: path.basename(f), pages: pages.get(f) ?? 0, ms: Math.round(ms), ranges: d.rangeCount });
+          }
           if (running.size === 0 && queue.length === 0) resolve();
           else setImmediate(assign);
         }, reject);
@@ -69,6 +74,8 @@ export async function benchIngest(): Promise<Record<string, number>> {
       });
     assign();
   });
+  slowest.sort((a, b) => b.ms - a.ms);
+  console.log(`  slowest documents ≤ 170 pages (extraction alone): ${slowest.slice(0, 4).map((x) => `${x.file} ${x.pages} p ${x.ms} ms in ${x.ranges} range(s)`).join('; ')}`);
   const extractSeconds = (performance.now() - t) / 1000 + coldStartSeconds;
   const workerPeak = pool.peakWorkerRssMb;
   await pool.close();
