@@ -68,11 +68,16 @@ export function buildAnswerPrompt(history: ChatMessage[], question: string, sour
   };
 }
 
+/** The last turns of a conversation as "User: …" / "Assistant: …" lines, reasoning removed, for utility calls. */
+function recentTurns(history: ChatMessage[]): string[] {
+  return history.slice(-6).map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${stripThink(m.content).slice(0, 1200)}`);
+}
+
 export const EXPAND_PROMPT = `You write queries for a document search engine. Output 2 to 4 lines, one query per line. Line 1: the user's last message as one standalone query, using the conversation (if any) to resolve references such as "it", "they" or "that year"; keep names, numbers and the user's language. Then up to three other queries for the same need in different words: synonyms, the technical terms a manual, report or filing would use; if the message is not in English, include an English translation. Output only the queries: no numbering, no explanation, no quotes.`;
 
 /** The utility call that turns the question (and, for a follow-up, the conversation) into search queries. */
 export function buildExpandPrompt(history: ChatMessage[], question: string): LlmMessage[] {
-  const recent = history.slice(-6).map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${stripThink(m.content).slice(0, 1200)}`);
+  const recent = recentTurns(history);
   const conversation = recent.length ? `Conversation:\n${recent.join('\n')}\n\n` : '';
   return [
     { role: 'system', content: EXPAND_PROMPT },
@@ -103,7 +108,7 @@ export const REWRITE_PROMPT = `Rewrite the user's last message as one standalone
 
 /** The utility call that turns a follow-up into a standalone query. */
 export function buildRewritePrompt(history: ChatMessage[], question: string): LlmMessage[] {
-  const recent = history.slice(-6).map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${stripThink(m.content).slice(0, 1200)}`);
+  const recent = recentTurns(history);
   return [
     { role: 'system', content: REWRITE_PROMPT },
     { role: 'user', content: `Conversation:\n${recent.join('\n')}\n\nLast message: ${question}\n\nStandalone query:` },
