@@ -322,3 +322,10 @@ describe('buildExpandPrompt', () => {
     expect(follow[1]!.content).toContain('Conversation:\nUser: Revenue of Apple?\nAssistant: It was $90B [1].');
   });
 });
+
+describe('parseQueryLines on chatty output', () => {
+  it('drops preambles, code fences and labels, and strips Markdown emphasis', () => {
+    const raw = 'Here are the search queries:\n```\n**Standalone query:** Why was the gear up?\n* __gear-up landing__\n`landing gear` retracted\n```';
+    expect(parseQueryLines(raw)).toEqual(['Why was the gear up?', 'gear-up landing', 'landing gear retracted']);
+  });
+});

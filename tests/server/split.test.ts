@@ -42,3 +42,34 @@ describe('splitting a long document across workers', () => {
     }
   });
 });
+
+describe('the text limit of a shared document', () => {
+  it('counts over all ranges: a document over MAX_CHARS_PER_DOC fails even when each worker read less', async () => {
+    const pages = Array.from({ length: PAGES }, (_, i) => [`Page ${i + 1} of a long report with ordinary words, numbered ${marker(i + 1)}.`]);
+    const pdf = await textPdf(pages);
+    // Measure the text as extracted, then set the limit so that no half reaches it but the whole does.
+    const probe = await startTestServer({ INGEST_WORKERS: '2' });
+    let total: number;
+    try {
+      const res = await upload(probe.url, [{ name: 'probe.pdf', data: pdf }]);
+      const id = ((await res.json()) as { documents: { id: string }[] }).documents[0]!.id;
+      await waitForIngestion(probe.url, 180_000);
+      total = (probe.services.db.prepare('SELECT SUM(LENGTH(text)) AS n FROM pages WHERE document_id = ?').get(id) as { n: number }).n;
+    } finally {
+      await probe.close();
+    }
+    const limited = await startTestServer({ INGEST_WORKERS: '2', MAX_CHARS_PER_DOC: String(Math.floor(total * 0.8)) });
+    try {
+      const res = await upload(limited.url, [{ name: 'long.pdf', data: pdf }]);
+      const id = ((await res.json()) as { documents: { id: string }[] }).documents[0]!.id;
+      await waitForIngestion(limited.url, 180_000);
+      expect(limited.services.queue.splitDocuments).toBe(1);
+      const doc = ((await (await fetch(`${limited.url}/api/documents/${id}`)).json()) as { document: { status: string; error: { code: string } | null } }).document;
+      expect(doc).toMatchObject({ status: 'failed', error: { code: 'TOO_MUCH_TEXT' } });
+      const left = limited.services.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE document_id = ?').get(id) as { n: number };
+      expect(left.n).toBe(0);
+    } finally {
+      await limited.close();
+    }
+  });
+});

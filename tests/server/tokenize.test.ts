@@ -81,5 +81,15 @@ describe('nameWords (the words the document prior keys on)', () => {
     expect(nameWords('Which airplane struck approach lights and a fence?')).toBe('');
     expect(nameWords('怎样用删除线做出类似荧光笔涂抹的效果？')).toBe('');
     expect(nameWords('Wie installiere ich TeX Live unter Windows?')).toBe('TeX Live Windows');
+    expect(nameWords('Apple revenue in 2023?')).toBe('Apple 2023');
+    expect(nameWords('Compare: Microsoft and Google')).toBe('Microsoft Google');
+    expect(nameWords('苹果公司2023年收入')).toBe('2023');
+    expect(nameWords('Können Sie das erklären?')).toBe('');
+  });
+});
+
+describe('stop words with umlauts', () => {
+  it('are dropped like the others (they are compared folded)', () => {
+    expect(tokenize('für über können müssen lässt')).toEqual([]);
   });
 });

@@ -85,18 +85,22 @@ export function buildExpandPrompt(history: ChatMessage[], question: string): Llm
   ];
 }
 
-/** The model's query lines, cleaned: bullets, numbering and quotes removed, duplicates and odd lengths dropped. */
+/**
+ * The model's query lines, cleaned: bullets, numbering, labels, Markdown emphasis and quotes removed; preambles
+ * ("Here are the queries:"), code fences, duplicates and odd lengths dropped.
+ */
 export function parseQueryLines(raw: string, max = 4): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const line of stripThink(raw).split('\n')) {
     const q = line
+      .replace(/\*\*|__|`/g, '')
       .trim()
-      .replace(/^(?:[-*•]|\d+[.):]|(?:query|line)\s*\d*\s*:)\s*/i, '')
+      .replace(/^(?:[-*•]|\d+[.):]|(?:(?:standalone\s+)?query|line|alternative)\s*\d*\s*:)\s*/i, '')
       .replace(/^["'“”„]+|["'“”]+$/g, '')
       .trim();
     const key = q.toLowerCase();
-    if (q.length < 2 || q.length > 500 || seen.has(key)) continue;
+    if (q.length < 2 || q.length > 500 || seen.has(key) || /[:：]$/.test(q) || !/[\p{L}\p{N}]/u.test(q)) continue;
     seen.add(key);
     out.push(q);
     if (out.length >= max) break;

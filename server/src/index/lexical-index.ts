@@ -4,7 +4,7 @@
  * title, opening text), so "Apple's gross margin" finds Apple's filing even on pages that never say "Apple".
  */
 import type { Db } from '../store/db.js';
-import { tokenize } from './tokenize.js';
+import { isStopword, tokenize } from './tokenize.js';
 
 export interface LexicalHit {
   chunkId: number;
@@ -13,6 +13,13 @@ export interface LexicalHit {
 
 /** A query term counts for the document prior when at most this share of documents mention it in their context. */
 const DISCRIMINATIVE_SHARE = 0.34;
+/** Words that open questions and requests without naming anything (beyond the tokenizer's stop words). */
+const SENTENCE_OPENERS = new Set(
+  (
+    'compare describe explain list summarize summarise tell give show find name please according based given ' +
+    'vergleiche beschreibe erkläre nenne zeige gib finde bitte laut'
+  ).split(' '),
+);
 
 /**
  * The words of a question that can name a document: capitalised (not at the start of a sentence), all-caps,
@@ -22,11 +29,16 @@ const DISCRIMINATIVE_SHARE = 0.34;
  */
 export function nameWords(text: string): string {
   const out: string[] = [];
+  // Latin-script words and numbers; CJK text (no case) is a separator here, so "苹果2023年" yields "2023".
   const re = /[\p{L}\p{N}][\p{L}\p{N}\-.]*/gu;
-  for (const m of text.matchAll(re)) {
+  const cjk = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/gu;
+  for (const m of text.replace(cjk, ' ').matchAll(re)) {
     const w = m[0].replace(/[.-]+$/, '');
-    const before = text.slice(0, m.index).trimEnd();
-    const sentenceStart = before === '' || /[.?!:;。？！]$/.test(before);
+    if (isStopword(w)) continue;
+    const before = text.replace(cjk, ' ').slice(0, m.index).trimEnd();
+    // A capital at the start of a sentence says nothing, unless the word is not a function or question word
+    // ("Apple revenue in 2023?" names Apple; "Which airplane …" names nothing).
+    const sentenceStart = (before === '' || /[.?!:;。？！]$/.test(before)) && (isStopword(w) || SENTENCE_OPENERS.has(w.toLowerCase()));
     const upper = /\p{Lu}/u.test(w);
     const lowerAfterFirst = /\p{Ll}/u.test(w.slice(1));
     const mixed = /\p{Lu}/u.test(w.slice(1)) && /\p{Ll}/u.test(w);

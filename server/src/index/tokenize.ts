@@ -21,7 +21,10 @@ const STOPWORDS = new Set(
     'sind so über um und uns unter vom von vor war waren was wenn wer wie wir wird wo zu zum zur ' +
     'welche welcher welches welchen welchem warum wieso man soll sollte sollen ohne lässt kann können muss ' +
     'müssen werden wurde wurden durch gibt einer mehr sehr schon bitte ueber'
-  ).split(' '),
+  )
+    .split(' ')
+    // Compared with folded words: "für" is stored as "fur".
+    .map((w) => foldText(w)),
 );
 
 /** Chinese question words and particles, as the bigrams the tokenizer makes of them. */
@@ -51,6 +54,11 @@ export function stem(word: string): string {
   else if (w.endsWith('s') && !w.endsWith('ss') && w.length > 3) w = w.slice(0, -1);
   else if (w.endsWith('e') && w.length > 4) w = w.slice(0, -1);
   return w;
+}
+
+/** Whether a word (any case) is a stop word of the tokenizer. */
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(foldText(word));
 }
 
 export function isCjk(text: string): boolean {

@@ -68,20 +68,28 @@ export class IngestQueue {
       this.kickScheduled = false;
       // After stop() the database may already be closed: touch nothing.
       if (this.stopped) return;
-      assignIdleWorkers(this.pool, this.extractions, (slot) => {
-        const row = this.docs.claimNext();
-        if (!row) return false;
-        // Work has arrived: start every worker now, so the document can be shared at once.
-        this.pool.warm();
-        this.running++;
-        void this.process(row, slot).finally(() => {
-          this.running--;
-          if (this.stopped) return;
-          if (this.running === 0 && !this.docs.hasQueued()) this.idleWaiters.splice(0).forEach((w) => w());
-          this.kick();
+      try {
+        assignIdleWorkers(this.pool, this.extractions, (slot) => {
+          const row = this.docs.claimNext();
+          if (!row) return false;
+          // Work has arrived: start every worker now, so the document can be shared at once.
+          this.pool.warm();
+          this.running++;
+          void this.process(row, slot)
+            .catch((err: unknown) => this.log.error({ err, documentId: row.id }, 'document processing failed unexpectedly'))
+            .finally(() => {
+              this.running--;
+              if (this.stopped) return;
+              if (this.running === 0 && !this.docs.hasQueued()) this.idleWaiters.splice(0).forEach((w) => w());
+              this.kick();
+            });
+          return true;
         });
-        return true;
-      });
+      } catch (err) {
+        // The database could not be read (disk, corruption): nothing starts now; the next upload or finished
+        // document tries again.
+        this.log.error({ err }, 'could not start queued documents');
+      }
       if (this.running === 0 && !this.docs.hasQueued()) this.idleWaiters.splice(0).forEach((w) => w());
     });
   }
@@ -104,10 +112,13 @@ export class IngestQueue {
     try {
       index = await this.index();
     } catch (err) {
+      // No usable embedder (logged loudly where it is created): the document stays queued-as-processing and is
+      // taken up again at the next start.
       this.pool.unreserve(slot);
       throw err;
     }
-    index.discardContent(row.id); // leftovers of an interrupted attempt
+    /** Whether the reserved worker slot has been handed to the extraction (which releases it). */
+    let slotHandedOver = false;
     const embedder = index.embedder;
     let pendingPages: PageInput[] = [];
     let pendingChunks: PageChunk[] = [];
@@ -196,11 +207,13 @@ export class IngestQueue {
       },
       () => this.kick(),
     );
-    this.extractions.add(extraction);
 
     try {
+      index.discardContent(row.id); // leftovers of an interrupted attempt
       let failedPages: number;
+      this.extractions.add(extraction);
       try {
+        slotHandedOver = true;
         ({ failedPages } = await extraction.run(slot));
       } finally {
         this.extractions.delete(extraction);
@@ -215,6 +228,7 @@ export class IngestQueue {
         'document ready',
       );
     } catch (err) {
+      if (!slotHandedOver) this.pool.unreserve(slot);
       if (this.stopped) return; // shutting down: left `processing`, re-queued at the next start
       const { code, message } =
         err instanceof IngestError

@@ -48,6 +48,8 @@ export interface ExtractOptions {
 }
 
 export interface ExtractHandlers {
+  /** A page has arrived from the worker (called at once, before the queued `onPage` of earlier pages has run). */
+  onArrive?(pageNumber: number): void;
   onMeta(meta: { numPages: number; title: string | null }, control: ExtractControl): void | Promise<void>;
   onPage(page: ExtractedPage): void | Promise<void>;
 }
@@ -97,6 +99,8 @@ export class ExtractionPool {
     });
     slot.child = child;
     slot.jobs = 0;
+    // An IPC write to a worker that just died (EPIPE) must not become an uncaught 'error' in the server.
+    child.on('error', (err) => this.opts.log.warn({ err }, 'extraction worker channel error'));
     slot.stderrTail = '';
     child.stderr?.on('data', (d: Buffer) => {
       slot.stderrTail = (slot.stderrTail + d.toString('utf8')).slice(-2000);
@@ -215,15 +219,20 @@ export class ExtractionPool {
       let chain: Promise<void> = Promise.resolve();
       const timers: NodeJS.Timeout[] = [];
       let pageTimer: NodeJS.Timeout | null = null;
+      /** Once set, queued handlers are skipped: the extraction has failed or been given up. */
+      let failed = false;
 
       const finish = (err: Error | null, value?: { failedPages: number }) => {
         if (settled) return;
         settled = true;
+        if (err) failed = true;
         for (const t of timers) clearTimeout(t), clearInterval(t);
         if (pageTimer) clearTimeout(pageTimer);
         child.off('message', onMessage);
         child.off('exit', onExit);
-        if (err) reject(err);
+        // A failure is reported once the handler already running (if any) has returned, so the caller's
+        // clean-up never races a page still being stored.
+        if (err) void chain.finally(() => reject(err));
         else resolve(value!);
       };
       const armPageTimer = () => {
@@ -233,7 +242,6 @@ export class ExtractionPool {
           finish(new IngestError('PARSE_TIMEOUT', `Reading one page took longer than ${Math.round(this.opts.pageTimeoutMs / 1000)} s; the PDF may be pathologically complex.`));
         }, this.opts.pageTimeoutMs);
       };
-      let failed = false;
       // Handlers run strictly in page order; the chain itself never rejects (a rejected chain would surface
       // as an unhandled rejection in the server process).
       const enqueue = (fn: () => void | Promise<void>) => {
@@ -257,11 +265,15 @@ export class ExtractionPool {
             enqueue(() =>
               handlers.onMeta(
                 { numPages: m.numPages, title: m.title },
-                { stopAfter: (lastPage) => child.connected && child.send({ type: 'limit', jobId, lastPage } satisfies LimitRequest) },
+                {
+                  // The worker may have died meanwhile: a failed send is that, not an error of ours.
+                  stopAfter: (lastPage) => child.connected && child.send({ type: 'limit', jobId, lastPage } satisfies LimitRequest, () => undefined),
+                },
               ),
             );
             return;
           case 'page':
+            handlers.onArrive?.(m.pageNumber);
             enqueue(() => handlers.onPage({ pageNumber: m.pageNumber, label: m.label, text: m.text }));
             return;
           case 'done':

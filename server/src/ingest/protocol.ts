@@ -25,3 +25,8 @@ export type WorkerMessage =
   | { type: 'page'; jobId: number; pageNumber: number; label: string | null; text: string }
   | { type: 'done'; jobId: number; failedPages: number }
   | { type: 'error'; jobId: number; code: IngestFailureCode; message: string; detail?: string };
+
+/** The TOO_MUCH_TEXT sentence, the same whether one worker or the parent (over all ranges) counts. */
+export function tooMuchTextMessage(maxChars: number): string {
+  return `The PDF has more than ${maxChars.toLocaleString('en')} characters of text; this server accepts at most that per document.`;
+}

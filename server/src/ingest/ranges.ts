@@ -5,7 +5,9 @@
  * in the order they arrived, each on both cores, instead of two documents each crawling on one core; a worker
  * freed by a short range picks up work from a long one, so neither core idles while pages remain.
  */
+import { IngestError } from '../errors.js';
 import type { ExtractControl, ExtractedPage, ExtractionPool, Slot } from './pool.js';
+import { tooMuchTextMessage } from './protocol.js';
 
 /** Ranges shorter than this are not split further (a new range costs a document open in another worker). */
 export const STEAL_MIN_PAGES = 12;
@@ -19,10 +21,15 @@ export interface DocumentExtractionHandlers {
 interface Range {
   /** The next page this range's worker has not delivered yet. */
   next: number;
+  /** The highest page that has arrived from the worker (it may not have been handled yet). */
+  received: number;
   last: number;
   control: ExtractControl | null;
   done: boolean;
 }
+
+/** The first page a range's worker has surely not read yet: past what was handled and what has arrived. */
+const ahead = (r: Range): number => Math.max(r.next, r.received + 1);
 
 export class DocumentExtraction {
   private readonly ranges: Range[] = [];
@@ -30,6 +37,8 @@ export class DocumentExtraction {
   private readonly seen = new Set<number>();
   private numPages: number | null = null;
   private failed = false;
+  /** Characters of the distinct pages read so far: the document's text limit counts over all its ranges. */
+  private chars = 0;
   /** How many ranges the document was read in (for tests and benchmarks). */
   rangeCount = 0;
 
@@ -63,7 +72,7 @@ export class DocumentExtraction {
   get stealable(): number {
     if (this.failed || this.numPages === null) return 0;
     let best = 0;
-    for (const r of this.ranges) if (!r.done && r.control) best = Math.max(best, Math.min(r.last, this.numPages) - r.next + 1);
+    for (const r of this.ranges) if (!r.done && r.control) best = Math.max(best, Math.min(r.last, this.numPages) - ahead(r) + 1);
     return best;
   }
 
@@ -73,12 +82,13 @@ export class DocumentExtraction {
     let target: Range | null = null;
     for (const r of this.ranges) {
       if (r.done || !r.control) continue;
-      if (!target || Math.min(r.last, this.numPages!) - r.next > Math.min(target.last, this.numPages!) - target.next) target = r;
+      if (!target || Math.min(r.last, this.numPages!) - ahead(r) > Math.min(target.last, this.numPages!) - ahead(target)) target = r;
     }
     if (!target) return false;
     const last = Math.min(target.last, this.numPages!);
-    // The worker may be a page or two ahead of what has arrived: leave it a margin before the cut.
-    const mid = target.next + Math.ceil((last - target.next + 1) / 2);
+    // Cut in the middle of what the worker has not read yet (it is at least as far as the pages that arrived).
+    const from = ahead(target);
+    const mid = from + Math.ceil((last - from + 1) / 2);
     target.last = mid;
     target.control!.stopAfter(mid);
     this.startRange(mid + 1, last, slot, false);
@@ -86,7 +96,7 @@ export class DocumentExtraction {
   }
 
   private startRange(first: number, last: number, slot: Slot | undefined, reportMeta: boolean): void {
-    const range: Range = { next: first, last, control: null, done: false };
+    const range: Range = { next: first, received: first - 1, last, control: null, done: false };
     this.ranges.push(range);
     this.rangeCount++;
     const run = this.pool
@@ -96,15 +106,24 @@ export class DocumentExtraction {
         {
           onMeta: async (meta, control) => {
             range.control = control;
+            if (this.failed) {
+              control.stopAfter(0);
+              return;
+            }
             if (!reportMeta) return;
             this.numPages = meta.numPages;
             await this.handlers.onMeta(meta);
             this.onChange();
           },
+          onArrive: (pageNumber) => {
+            range.received = Math.max(range.received, pageNumber);
+          },
           onPage: async (page) => {
             range.next = page.pageNumber + 1;
-            if (this.seen.has(page.pageNumber)) return; // read by two workers around a cut
+            if (this.failed || this.seen.has(page.pageNumber)) return; // failed, or read by two workers around a cut
             this.seen.add(page.pageNumber);
+            this.chars += page.text.length;
+            if (this.chars > this.limits.maxChars) throw new IngestError('TOO_MUCH_TEXT', tooMuchTextMessage(this.limits.maxChars));
             await this.handlers.onPage(page);
           },
         },
@@ -113,7 +132,7 @@ export class DocumentExtraction {
       .catch((err: unknown) => {
         // One range failed: the document fails, so the other ranges stop at their next page.
         this.failed = true;
-        for (const r of this.ranges) if (!r.done && r.control) r.control.stopAfter(0);
+        for (const r of this.ranges) if (r !== range && !r.done && r.control) r.control.stopAfter(0);
         throw err;
       })
       .finally(() => {
@@ -136,7 +155,14 @@ export function assignIdleWorkers(pool: ExtractionPool, running: Iterable<Docume
     const slot = pool.tryReserve();
     if (!slot) return;
     if (target?.steal(slot)) continue;
-    if (startNext(slot)) continue;
+    let started: boolean;
+    try {
+      started = startNext(slot);
+    } catch (err) {
+      pool.unreserve(slot);
+      throw err;
+    }
+    if (started) continue;
     pool.unreserve(slot);
     return;
   }

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { IngestFailureCode } from '../errors.js';
 import { layoutPage, type LayoutItem } from './layout.js';
 import { cleanText } from './normalize.js';
-import type { ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
+import { tooMuchTextMessage, type ExtractRequest, type LimitRequest, type WorkerMessage } from './protocol.js';
 
 const require = createRequire(import.meta.url);
 const pdfjsRoot = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -103,11 +103,12 @@ async function extract(req: ExtractRequest): Promise<void> {
     } catch {
       labels = null;
     }
+    // Set before `meta` goes out: a `limit` the parent sends in answer to it must find the job.
+    lastPages.set(req.jobId, Math.min(numPages, req.lastPage ?? numPages));
     await send({ type: 'meta', jobId: req.jobId, numPages, title });
 
     let chars = 0;
     let failedPages = 0;
-    lastPages.set(req.jobId, Math.min(numPages, req.lastPage ?? numPages));
     for (let n = Math.max(1, req.firstPage ?? 1); n <= (lastPages.get(req.jobId) ?? numPages); n++) {
       let text = '';
       try {
@@ -125,7 +126,7 @@ async function extract(req: ExtractRequest): Promise<void> {
       }
       chars += text.length;
       if (chars > req.maxChars) {
-        throw new ExtractFailure('TOO_MUCH_TEXT', `The PDF has more than ${req.maxChars.toLocaleString('en')} characters of text; this server accepts at most that per document.`);
+        throw new ExtractFailure('TOO_MUCH_TEXT', tooMuchTextMessage(req.maxChars));
       }
       const rawLabel = labels?.[n - 1];
       const label = typeof rawLabel === 'string' && rawLabel.trim() ? cleanText(rawLabel).slice(0, 64) : null;
