@@ -33,6 +33,8 @@ async function main(): Promise<void> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   log.info({ host: config.HOST, port, dataDir: config.dataDir }, `Pagewise listening on http://${config.HOST}:${port}`);
+  // Start the extraction workers now (loading pdf.js takes a few seconds), so the first upload does not wait.
+  services.pool.warm();
 
   let closing = false;
   const shutdown = (signal: string) => {
