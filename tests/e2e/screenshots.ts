@@ -17,7 +17,8 @@ fs.mkdirSync(out, { recursive: true });
 setup();
 
 const llm = await startFakeLlm();
-const server = await startTestServer({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'deepseek-reasoner', INGEST_WORKERS: '2' });
+// Query expansion on, as in production: the first call of each question returns the other wordings.
+const server = await startTestServer({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'deepseek-reasoner', INGEST_WORKERS: '2', QUERY_EXPANSION: 'on' });
 const shots: string[] = [];
 try {
   for (const scheme of ['light', 'dark'] as const) {
@@ -42,7 +43,7 @@ try {
       await shot('2-uploading');
       await page.waitForFunction(() => document.querySelectorAll('.doc[data-status="ready"]').length === 2, undefined, { timeout: 120_000 });
     }
-    llm.next({
+    llm.next({ kind: 'ok', content: 'Apple total net sales third quarter 2023\nApple net sales three months ended July 1, 2023' }, {
       kind: 'ok',
       reasoning: 'Passage 1 is the income statement; total net sales are in the first rows.',
       content:

@@ -4,6 +4,13 @@ import type { UiMessage } from '../hooks/useChat';
 import { explain } from '../messages';
 import { Markdown } from './Markdown';
 
+function searchedSummary(s: NonNullable<UiMessage['searched']>): string {
+  const n = s.expansions.length;
+  const others = `${n} other wording${n === 1 ? '' : 's'}`;
+  if (!s.rewritten) return `Also searched ${others}`;
+  return `Searched for “${s.query}”${n ? ` and ${others}` : ''}`;
+}
+
 export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOpen: (s: Source) => void; onRetry: () => void; isLast: boolean }) {
   const [copied, setCopied] = useState(false);
   if (m.role === 'user') {
@@ -21,6 +28,18 @@ export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOp
         <details className="thinking">
           <summary>{m.status === 'streaming' && !m.content ? 'Thinking…' : 'Thinking'}</summary>
           <div className="thinking-text">{m.reasoning}</div>
+        </details>
+      )}
+      {m.searched && (
+        <details className="searched">
+          <summary>{searchedSummary(m.searched)}</summary>
+          {m.searched.expansions.length > 0 && (
+            <ul>
+              {m.searched.expansions.map((x) => (
+                <li key={x}>{x}</li>
+              ))}
+            </ul>
+          )}
         </details>
       )}
       {m.mode === 'extractive' && <p className="note">No model configured — showing the best passages from your documents.</p>}

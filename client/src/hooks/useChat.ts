@@ -14,6 +14,8 @@ export interface UiMessage {
   status: 'streaming' | 'complete' | 'incomplete' | 'error';
   error: { code: ErrorCode | 'NETWORK_ERROR'; message: string } | null;
   mode?: 'llm' | 'extractive';
+  /** What retrieval searched, when it was not just the question: a follow-up's rewrite, the model's other wordings. */
+  searched?: { query: string; expansions: string[]; rewritten: boolean };
 }
 
 const fromStored = (m: StoredMessage): UiMessage => ({
@@ -49,7 +51,12 @@ export function useChat(onConversationChange: () => void) {
         switch (e.type) {
           case 'start':
             setConversationId(e.conversationId);
-            patchLast((m) => ({ ...m, id: e.assistantMessageId, mode: e.mode }));
+            {
+              const expansions = e.expansions ?? [];
+              const rewritten = e.query.trim() !== question.trim();
+              const searched = expansions.length || rewritten ? { query: e.query, expansions, rewritten } : undefined;
+              patchLast((m) => ({ ...m, id: e.assistantMessageId, mode: e.mode, searched }));
+            }
             break;
           case 'sources':
             patchLast((m) => ({ ...m, sources: e.sources }));
