@@ -68,27 +68,32 @@ export class DocumentExtraction {
     return { failedPages };
   }
 
-  /** Pages not yet delivered in the largest range that is still running. */
-  get stealable(): number {
-    if (this.failed || this.numPages === null) return 0;
-    let best = 0;
-    for (const r of this.ranges) if (!r.done && r.control) best = Math.max(best, Math.min(r.last, this.numPages) - ahead(r) + 1);
+  /** The running range with the most pages its worker has not read yet, and how many. */
+  private largestRange(): { range: Range | null; pages: number } {
+    let best: { range: Range | null; pages: number } = { range: null, pages: 0 };
+    if (this.failed || this.numPages === null) return best;
+    for (const r of this.ranges) {
+      if (r.done || !r.control) continue;
+      const pages = Math.min(r.last, this.numPages) - ahead(r) + 1;
+      if (pages > best.pages) best = { range: r, pages };
+    }
     return best;
+  }
+
+  /** Pages not yet read in the largest range that is still running. */
+  get stealable(): number {
+    return this.largestRange().pages;
   }
 
   /** Give the second half of the largest remaining range to `slot`; false (slot untouched) if none is worth it. */
   steal(slot: Slot): boolean {
-    if (this.stealable < STEAL_MIN_PAGES) return false;
-    let target: Range | null = null;
-    for (const r of this.ranges) {
-      if (r.done || !r.control) continue;
-      if (!target || Math.min(r.last, this.numPages!) - ahead(r) > Math.min(target.last, this.numPages!) - ahead(target)) target = r;
-    }
-    if (!target) return false;
+    const { range: target, pages } = this.largestRange();
+    if (!target || pages < STEAL_MIN_PAGES) return false;
     const last = Math.min(target.last, this.numPages!);
-    // Cut in the middle of what the worker has not read yet (it is at least as far as the pages that arrived).
+    // Cut in the middle of what the worker has not read yet (it is at least as far as the pages that arrived);
+    // the running worker keeps the extra page of an odd split, a margin for a page it may be reading already.
     const from = ahead(target);
-    const mid = from + Math.ceil((last - from + 1) / 2);
+    const mid = from + Math.ceil(pages / 2);
     target.last = mid;
     target.control!.stopAfter(mid);
     this.startRange(mid + 1, last, slot, false);
