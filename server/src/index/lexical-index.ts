@@ -30,21 +30,20 @@ const SENTENCE_OPENERS = new Set(
 export function nameWords(text: string): string {
   const out: string[] = [];
   // Latin-script words and numbers; CJK text (no case) is a separator here, so "苹果2023年" yields "2023".
-  const re = /[\p{L}\p{N}][\p{L}\p{N}\-.]*/gu;
-  const cjk = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/gu;
-  for (const m of text.replace(cjk, ' ').matchAll(re)) {
+  const latin = text.replace(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/gu, ' ');
+  for (const m of latin.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\-.]*/gu)) {
     const w = m[0].replace(/[.-]+$/, '');
     if (isStopword(w)) continue;
-    const before = text.replace(cjk, ' ').slice(0, m.index).trimEnd();
-    // A capital at the start of a sentence says nothing, unless the word is not a function or question word
-    // ("Apple revenue in 2023?" names Apple; "Which airplane …" names nothing).
-    const sentenceStart = (before === '' || /[.?!:;。？！]$/.test(before)) && (isStopword(w) || SENTENCE_OPENERS.has(w.toLowerCase()));
-    const upper = /\p{Lu}/u.test(w);
-    const lowerAfterFirst = /\p{Ll}/u.test(w.slice(1));
+    const before = latin.slice(0, m.index).trimEnd();
+    // A capital at the start of a sentence says nothing of itself; words that open requests are not names
+    // ("Apple revenue in 2023?" names Apple; "Compare …" names nothing).
+    const sentenceStart = (before === '' || /[.?!:;]$/.test(before)) && SENTENCE_OPENERS.has(w.toLowerCase());
+    const capitalised = /^\p{Lu}/u.test(w) && /\p{Ll}/u.test(w.slice(1)) && !/\p{Lu}/u.test(w.slice(1));
     const mixed = /\p{Lu}/u.test(w.slice(1)) && /\p{Ll}/u.test(w);
-    const allCaps = upper && !/\p{Ll}/u.test(w) && /\p{L}{2}/u.test(w);
+    const lowerFirstMixed = /^\p{Ll}/u.test(w) && /\p{Lu}/u.test(w);
+    const allCaps = /\p{Lu}/u.test(w) && !/\p{Ll}/u.test(w) && /\p{L}{2}/u.test(w);
     const digits = /\d/.test(w);
-    if (digits || mixed || allCaps || (/^\p{Lu}/u.test(w) && lowerAfterFirst && !sentenceStart) || (/^\p{Ll}/u.test(w) && /\p{Lu}/u.test(w))) out.push(w);
+    if (digits || mixed || lowerFirstMixed || allCaps || (capitalised && !sentenceStart)) out.push(w);
   }
   return out.join(' ');
 }
