@@ -9,6 +9,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json .npmrc ./
+COPY patches patches
 COPY shared/package.json shared/
 COPY server/package.json server/
 COPY client/package.json client/

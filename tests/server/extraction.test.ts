@@ -6,13 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentSummary } from '@pagewise/shared';
 import { getPage, search, settled, uploadOk } from '../support/api.js';
 import { corpusFile } from '../support/corpora.js';
-import { distinctiveWords, pdfinfoPages, popplerPages, textPdf, words } from '../support/pdfs.js';
+import { distinctiveWords, objectStreamPdf, pdfinfoPages, popplerPages, textPdf, words } from '../support/pdfs.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const SEC = corpusFile('sec-10-q', '2023 Q3 AAPL.pdf');
+// Its catalog shares an object stream with a 1.3 MB structure-tree name table (read lazily since the pdf.js patch).
+const SEC_OBJSTM = corpusFile('sec-10-q', '2023 Q1 MSFT.pdf');
 const NTSB = corpusFile('ntsb', '20080124X00100.pdf');
 const LABELLED = corpusFile('pdfjs-odd', 'bug793632.pdf');
 const CJK = corpusFile('pdfjs-odd', 'issue6387.pdf');
+
+const DAMAGED_NEIGHBOUR_TEXT = 'The catalog shares its object stream with a damaged object.';
 
 let s: TestServer;
 const docs = new Map<string, DocumentSummary>();
@@ -23,9 +27,12 @@ beforeAll(async () => {
     [['Preface page one.'], ['Preface page two.'], ['Chapter text, first numbered page.'], ['Chapter text, second numbered page.']],
     { labels: [{ startPage: 1, style: 'r' }, { startPage: 3, style: 'D' }] },
   );
-  const { documents } = await uploadOk(s.url, [{ path: SEC }, { path: NTSB }, { path: LABELLED }, { path: CJK }]);
-  const generated = await uploadOk(s.url, [{ name: 'generated-labels.pdf', data: labelled }]);
-  const keys = [SEC, NTSB, LABELLED, CJK, 'generated'];
+  const { documents } = await uploadOk(s.url, [{ path: SEC }, { path: NTSB }, { path: LABELLED }, { path: CJK }, { path: SEC_OBJSTM }]);
+  const generated = await uploadOk(s.url, [
+    { name: 'generated-labels.pdf', data: labelled },
+    { name: 'damaged-neighbour.pdf', data: objectStreamPdf(DAMAGED_NEIGHBOUR_TEXT, '<</Broken [ 1 2 (unterminated') },
+  ]);
+  const keys = [SEC, NTSB, LABELLED, CJK, SEC_OBJSTM, 'generated', 'damaged-neighbour'];
   const ids = [...documents, ...generated.documents].map((d) => d.id);
   for (const [i, id] of ids.entries()) docs.set(keys[i]!, await settled(s.url, id));
 });
@@ -66,6 +73,7 @@ describe('real PDFs against poppler', () => {
   it.each([
     ['a 10-Q filing', SEC],
     ['an NTSB report', NTSB],
+    ['a 10-Q with a large structure tree in its catalog’s object stream', SEC_OBJSTM],
   ])('%s ends ready with pdfinfo’s page count and pdftotext’s words on every page', async (_what, file) => {
     const { d, perPage } = await compareWithPoppler(file);
     for (const p of perPage) {
@@ -90,6 +98,16 @@ describe('real PDFs against poppler', () => {
     expect(all).toMatch(/Total net sales/);
     // Thousands separators survive as written.
     expect(all).toMatch(/\b\d{1,3},\d{3}\b/);
+  });
+});
+
+describe('object streams', () => {
+  // pdf.js parsed every object of an object stream when it needed one; a damaged object that nothing refers to
+  // then made the catalog beside it unreadable ("Invalid Root reference"). Poppler reads the page; so do we.
+  it('reads a page whose catalog shares an object stream with a damaged, unused object', async () => {
+    const d = doc('damaged-neighbour');
+    expect(d, JSON.stringify(d.error)).toMatchObject({ status: 'ready', pages: 1 });
+    expect((await getPage(s.url, d.id, 1)).text).toBe(DAMAGED_NEIGHBOUR_TEXT);
   });
 });
 

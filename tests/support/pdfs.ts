@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { PDFDocument, PDFName, StandardFonts, rgb } from 'pdf-lib';
 
 /** A PDF with one page per entry; each page shows its lines in Helvetica. Same input, same bytes. */
@@ -42,6 +43,62 @@ export function garbagePdf(bytes = 4096, seed = 7): Uint8Array {
     out[i] = x & 0xff;
   }
   return out;
+}
+
+/**
+ * A one-page PDF whose catalog, page tree, page and font live in one compressed object stream (found through an
+ * xref stream), as many producers write them, together with `neighbour`: one more object in the same stream that
+ * nothing refers to. Poppler reads each object of a stream on its own, so a damaged neighbour does not matter.
+ */
+export function objectStreamPdf(text: string, neighbour: string): Uint8Array {
+  const inStream = [
+    '<</Type/Catalog/Pages 2 0 R>>',
+    '<</Type/Pages/Kids[3 0 R]/Count 1>>',
+    '<</Type/Page/Parent 2 0 R/MediaBox[0 0 400 200]/Resources<</Font<</F1 4 0 R>>>>/Contents 6 0 R>>',
+    '<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>',
+    neighbour,
+  ]; // objects 1-5
+  let body = '';
+  const header: string[] = [];
+  inStream.forEach((obj, i) => {
+    header.push(`${i + 1} ${body.length}`);
+    body += `${obj}\n`;
+  });
+  const first = `${header.join(' ')}\n`;
+  const packed = zlib.deflateSync(Buffer.from(first + body, 'latin1'));
+  const content = Buffer.from(`BT /F1 14 Tf 20 100 Td (${text.replace(/[()\\]/g, '\\$&')}) Tj ET`, 'latin1');
+  const parts: Buffer[] = [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  const size = () => parts.reduce((n, b) => n + b.length, 0);
+  const contentAt = size();
+  parts.push(Buffer.from(`6 0 obj<</Length ${content.length}>>stream\n`, 'latin1'), content, Buffer.from('\nendstream endobj\n', 'latin1'));
+  const streamAt = size();
+  parts.push(
+    Buffer.from(`7 0 obj<</Type/ObjStm/N ${inStream.length}/First ${first.length}/Filter/FlateDecode/Length ${packed.length}>>stream\n`, 'latin1'),
+    packed,
+    Buffer.from('\nendstream endobj\n', 'latin1'),
+  );
+  const xrefAt = size();
+  // Xref stream rows, /W [1 4 2]: type, offset or object stream number, generation or index in the stream.
+  const row = (type: number, field2: number, field3: number) => {
+    const b = Buffer.alloc(7);
+    b.writeUInt8(type, 0);
+    b.writeUInt32BE(field2, 1);
+    b.writeUInt16BE(field3, 5);
+    return b;
+  };
+  const rows = Buffer.concat([
+    row(0, 0, 65535),
+    ...inStream.map((_, i) => row(2, 7, i)),
+    row(1, contentAt, 0),
+    row(1, streamAt, 0),
+    row(1, xrefAt, 0),
+  ]);
+  parts.push(
+    Buffer.from(`8 0 obj<</Type/XRef/Size 9/W[1 4 2]/Root 1 0 R/Length ${rows.length}>>stream\n`, 'latin1'),
+    rows,
+    Buffer.from(`\nendstream endobj\nstartxref\n${xrefAt}\n%%EOF\n`, 'latin1'),
+  );
+  return new Uint8Array(Buffer.concat(parts));
 }
 
 /** Encrypt a PDF with qpdf (AES-256) so that opening it needs `userPassword`. */
