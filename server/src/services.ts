@@ -127,7 +127,7 @@ export function createServices(config: Config, log: Logger): Services {
     streams.shutdown();
     await queue.stop();
     try {
-      (opened as SearchIndex | null)?.flush();
+      await (opened as SearchIndex | null)?.flush();
     } catch (err) {
       log.error({ err }, 'saving the vector index at shutdown failed');
     }

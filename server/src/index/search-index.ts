@@ -219,11 +219,13 @@ export class SearchIndex {
     this.saveTimer.unref();
   }
 
-  flush(): void {
+  /** Saves now, after any save already running (for shutdown: the data directory may go away next). */
+  async flush(): Promise<void> {
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
       this.saveTimer = null;
     }
+    await this.vectors?.idle();
     this.vectors?.save();
   }
 }

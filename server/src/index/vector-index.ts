@@ -46,6 +46,8 @@ export class VectorIndex {
   private dirty = false;
   /** While an asynchronous save reads the graph on another thread, mutations wait here. */
   private saving: Promise<void> | null = null;
+  /** The running asynchronous save, from its start until its queued adds and deletes are applied. */
+  private run: Promise<void> | null = null;
   private pendingAdds: { chunkId: number; vector: Float32Array }[] = [];
   private pendingDeletes: number[] = [];
 
@@ -146,9 +148,17 @@ export class VectorIndex {
    * Atomic save off the event loop: hnswlib writes and re-reads the temp file on a worker thread (the graph is
    * not mutated meanwhile: adds and deletes are queued), then fsync → rename → fsync directory.
    */
-  async saveAsync(): Promise<void> {
+  saveAsync(): Promise<void> {
+    return (this.run ??= this.writeAsync().finally(() => (this.run = null)));
+  }
+
+  /** Resolves when no asynchronous save is running (whether it succeeded or not). */
+  async idle(): Promise<void> {
+    await this.run?.catch(() => undefined);
+  }
+
+  private async writeAsync(): Promise<void> {
     if (!this.dirty) return;
-    if (this.saving) return this.saving;
     this.dirty = false;
     const dir = path.dirname(this.file);
     const tmp = `${this.file}.tmp`;
