@@ -85,6 +85,24 @@ describe('query expansion through the model', () => {
     expect(r.answer).toBe('Die Berichte nennen keinen Grund [1].');
   });
 
+  it('searches only whole lines when the reply was cut off at the token limit', async () => {
+    fake.next({ kind: 'length', content: `${QUESTION}\n${LINES[0]}\ngear-up landing retr` }, { kind: 'ok', content: 'The gear was retracted [1].' });
+    const r = await chat(on.url, { messages: [{ role: 'user', content: QUESTION }] });
+    expect(r.start.expansions).toEqual([LINES[0]]); // not the cut-off "gear-up landing retr"
+    expect(r.answer).toBe('The gear was retracted [1].');
+  });
+
+  it('keeps a follow-up as asked when its one-line rewrite was cut off', async () => {
+    fake.next({ kind: 'length', content: 'gear-up landing ca' }, { kind: 'ok', content: 'The pilot forgot the gear [1].' });
+    const history = [
+      { role: 'user' as const, content: 'What happened to the airplane?' },
+      { role: 'assistant' as const, content: 'It landed without its gear [1].' },
+    ];
+    const r = await chat(on.url, { messages: [...history, { role: 'user', content: 'Why?' }] });
+    expect(r.start.query).toBe('Why?');
+    expect(r.start.expansions).toEqual([]);
+  });
+
   it('uses the first line as the standalone query of a follow-up', async () => {
     fake.next({ kind: 'ok', content: `gear-up landing cause\nlanding gear not extended` }, { kind: 'ok', content: 'The pilot forgot the gear [1].' });
     const r = await chat(on.url, {

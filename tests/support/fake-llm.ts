@@ -122,7 +122,8 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       return;
     }
     if (body.stream === false || body.stream === undefined) {
-      const content = mode.kind === 'ok' ? (mode.reasoning ? `<think>${mode.reasoning}</think>\n` : '') + (mode.content ?? '') : 'fallback';
+      const content =
+        mode.kind === 'ok' ? (mode.reasoning ? `<think>${mode.reasoning}</think>\n` : '') + (mode.content ?? '') : mode.kind === 'length' ? mode.content : 'fallback';
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
@@ -130,7 +131,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
           object: 'chat.completion',
           created: Math.floor(Date.now() / 1000),
           model,
-          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: mode.kind === 'length' ? 'length' : 'stop' }],
           usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
         }),
       );

@@ -195,8 +195,9 @@ export class ChatService {
     const followUp = history.some((m) => m.role === 'user');
     const timeout = AbortSignal.timeout(this.opts.rewriteTimeoutMs);
     try {
-      const raw = await this.model.complete(buildExpandPrompt(history, question), { signal: AbortSignal.any([signal, timeout]), maxTokens: 512 });
-      const lines = parseQueryLines(raw);
+      const reply = await this.model.complete(buildExpandPrompt(history, question), { signal: AbortSignal.any([signal, timeout]), maxTokens: 512 });
+      // Cut off at the token limit, the last line may be half a wording: only whole lines are searched.
+      const lines = parseQueryLines(reply.truncated ? completeLines(reply.text) : reply.text);
       if (lines.length === 0) return { query: question, expansions: [] };
       const query = followUp ? lines[0]! : question;
       const expansions = lines.filter((l) => l.toLowerCase() !== query.toLowerCase()).slice(0, 3);
@@ -213,8 +214,9 @@ export class ChatService {
     if (!this.model || !history.some((m) => m.role === 'user')) return question;
     const timeout = AbortSignal.timeout(this.opts.rewriteTimeoutMs);
     try {
-      const raw = await this.model.complete(buildRewritePrompt(history, question), { signal: AbortSignal.any([signal, timeout]), maxTokens: 512 });
-      const rewritten = stripThink(raw).split('\n').map((l) => l.trim()).find(Boolean)?.replace(/^["'“”]+|["'“”]+$/g, '') ?? '';
+      const reply = await this.model.complete(buildRewritePrompt(history, question), { signal: AbortSignal.any([signal, timeout]), maxTokens: 512 });
+      const text = reply.truncated ? completeLines(reply.text) : reply.text;
+      const rewritten = stripThink(text).split('\n').map((l) => l.trim()).find(Boolean)?.replace(/^["'“”]+|["'“”]+$/g, '') ?? '';
       return rewritten.length >= 2 && rewritten.length <= 1000 ? rewritten : question;
     } catch (err) {
       if (signal.aborted) throw err;
@@ -222,6 +224,12 @@ export class ChatService {
       return question;
     }
   }
+}
+
+/** The text up to its last line break: a reply cut off at the token limit loses its unfinished last line. */
+export function completeLines(text: string): string {
+  const end = text.lastIndexOf('\n');
+  return end < 0 ? '' : text.slice(0, end);
 }
 
 /** The answer without a model: the best passages, each cited, after one clear line saying why. */

@@ -32,12 +32,20 @@ export type StreamPart =
   | { type: 'content'; delta: string }
   | { type: 'finish'; reason: string | null; usage: { promptTokens: number | null; completionTokens: number | null; reasoningTokens: number | null } | null };
 
+export interface Completion {
+  text: string;
+  truncated: boolean;
+}
+
 export interface ChatModel {
   readonly model: string;
   /** Stream a reply. Throws LlmError before or during the stream; ends quietly if `signal` aborts. */
   stream(messages: LlmMessage[], opts: { signal: AbortSignal; maxTokens: number }): AsyncGenerator<StreamPart>;
-  /** A short non-streamed completion on the utility model (query rewriting). */
-  complete(messages: LlmMessage[], opts: { signal: AbortSignal; maxTokens: number }): Promise<string>;
+  /**
+   * A short non-streamed completion on the utility model (query rewriting and expansion). `truncated` is true
+   * when the model stopped at the token limit (`finish_reason: length`): the last line may be cut off.
+   */
+  complete(messages: LlmMessage[], opts: { signal: AbortSignal; maxTokens: number }): Promise<Completion>;
 }
 
 export interface OpenAIChatModelOptions {
@@ -205,10 +213,11 @@ export class OpenAIChatModel implements ChatModel {
     yield { type: 'finish', reason: finish, usage };
   }
 
-  async complete(messages: LlmMessage[], opts: { signal: AbortSignal; maxTokens: number }): Promise<string> {
+  async complete(messages: LlmMessage[], opts: { signal: AbortSignal; maxTokens: number }): Promise<Completion> {
     const res = (await this.open(this.opts.utilityModel, messages, opts.maxTokens, opts.signal, false)) as unknown as OpenAI.Chat.Completions.ChatCompletion;
-    const msg = res.choices?.[0]?.message as { content?: string | null } | undefined;
+    const choice = res.choices?.[0];
+    const msg = choice?.message as { content?: string | null } | undefined;
     if (typeof msg?.content !== 'string') throw new LlmError('LLM_BAD_RESPONSE', 'the model endpoint returned no message');
-    return msg.content;
+    return { text: msg.content, truncated: choice?.finish_reason === 'length' };
   }
 }
