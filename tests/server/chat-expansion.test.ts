@@ -85,11 +85,25 @@ describe('query expansion through the model', () => {
     expect(r.answer).toBe('Die Berichte nennen keinen Grund [1].');
   });
 
-  it('searches only whole lines when the reply was cut off at the token limit', async () => {
-    fake.next({ kind: 'length', content: `${QUESTION}\n${LINES[0]}\ngear-up landing retr` }, { kind: 'ok', content: 'The gear was retracted [1].' });
+  it('searches only the whole lines after the reasoning when the reply was cut off at the token limit', async () => {
+    fake.next(
+      { kind: 'length', content: `Looking for the landing gear.</think>\n${QUESTION}\n${LINES[0]}\ngear-up landing retr` },
+      { kind: 'ok', content: 'The gear was retracted [1].' },
+    );
     const r = await chat(on.url, { messages: [{ role: 'user', content: QUESTION }] });
     expect(r.start.expansions).toEqual([LINES[0]]); // not the cut-off "gear-up landing retr"
     expect(r.answer).toBe('The gear was retracted [1].');
+  });
+
+  it('searches the question as asked when the reply was cut off inside the reasoning', async () => {
+    // Templates that open <think> in the prompt send the reasoning with no opening tag.
+    fake.next(
+      { kind: 'length', content: 'The user asks about a landing.\nMaybe the gear was not extended.\nLet me think about synonyms such as belly' },
+      { kind: 'ok', content: 'Die Berichte nennen keinen Grund [1].' },
+    );
+    const r = await chat(on.url, { messages: [{ role: 'user', content: QUESTION }] });
+    expect(r.start.query).toBe(QUESTION);
+    expect(r.start.expansions).toEqual([]);
   });
 
   it('keeps a follow-up as asked when its one-line rewrite was cut off', async () => {

@@ -31,8 +31,9 @@ beforeAll(async () => {
   const generated = await uploadOk(s.url, [
     { name: 'generated-labels.pdf', data: labelled },
     { name: 'damaged-neighbour.pdf', data: objectStreamPdf(DAMAGED_NEIGHBOUR_TEXT, '<</Broken [ 1 2 (unterminated') },
+    { name: 'damaged-first.pdf', data: objectStreamPdf(DAMAGED_NEIGHBOUR_TEXT, ')broken -x', { neighbourFirst: true }) },
   ]);
-  const keys = [SEC, NTSB, LABELLED, CJK, SEC_OBJSTM, 'generated', 'damaged-neighbour'];
+  const keys = [SEC, NTSB, LABELLED, CJK, SEC_OBJSTM, 'generated', 'damaged-neighbour', 'damaged-first'];
   const ids = [...documents, ...generated.documents].map((d) => d.id);
   for (const [i, id] of ids.entries()) docs.set(keys[i]!, await settled(s.url, id));
 });
@@ -104,8 +105,11 @@ describe('real PDFs against poppler', () => {
 describe('object streams', () => {
   // pdf.js parsed every object of an object stream when it needed one; a damaged object that nothing refers to
   // then made the catalog beside it unreadable ("Invalid Root reference"). Poppler reads the page; so do we.
-  it('reads a page whose catalog shares an object stream with a damaged, unused object', async () => {
-    const d = doc('damaged-neighbour');
+  it.each([
+    ['after it', 'damaged-neighbour'],
+    ['first in the stream', 'damaged-first'],
+  ])('reads a page whose catalog shares an object stream with a damaged, unused object (%s)', async (_where, key) => {
+    const d = doc(key);
     expect(d, JSON.stringify(d.error)).toMatchObject({ status: 'ready', pages: 1 });
     expect((await getPage(s.url, d.id, 1)).text).toBe(DAMAGED_NEIGHBOUR_TEXT);
   });

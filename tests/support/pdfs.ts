@@ -48,22 +48,24 @@ export function garbagePdf(bytes = 4096, seed = 7): Uint8Array {
 /**
  * A one-page PDF whose catalog, page tree, page and font live in one compressed object stream (found through an
  * xref stream), as many producers write them, together with `neighbour`: one more object in the same stream that
- * nothing refers to. Poppler reads each object of a stream on its own, so a damaged neighbour does not matter.
+ * nothing refers to, stored last (or first). Poppler reads each object of a stream on its own, so a damaged
+ * neighbour does not matter to it.
  */
-export function objectStreamPdf(text: string, neighbour: string): Uint8Array {
-  const inStream = [
-    '<</Type/Catalog/Pages 2 0 R>>',
-    '<</Type/Pages/Kids[3 0 R]/Count 1>>',
-    '<</Type/Page/Parent 2 0 R/MediaBox[0 0 400 200]/Resources<</Font<</F1 4 0 R>>>>/Contents 6 0 R>>',
-    '<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>',
-    neighbour,
-  ]; // objects 1-5
+export function objectStreamPdf(text: string, neighbour: string, opts: { neighbourFirst?: boolean } = {}): Uint8Array {
+  const objects = new Map<number, string>([
+    [1, '<</Type/Catalog/Pages 2 0 R>>'],
+    [2, '<</Type/Pages/Kids[3 0 R]/Count 1>>'],
+    [3, '<</Type/Page/Parent 2 0 R/MediaBox[0 0 400 200]/Resources<</Font<</F1 4 0 R>>>>/Contents 6 0 R>>'],
+    [4, '<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>'],
+    [5, neighbour],
+  ]);
+  const order = opts.neighbourFirst ? [5, 1, 2, 3, 4] : [1, 2, 3, 4, 5];
   let body = '';
   const header: string[] = [];
-  inStream.forEach((obj, i) => {
-    header.push(`${i + 1} ${body.length}`);
-    body += `${obj}\n`;
-  });
+  for (const num of order) {
+    header.push(`${num} ${body.length}`);
+    body += `${objects.get(num)}\n`;
+  }
   const first = `${header.join(' ')}\n`;
   const packed = zlib.deflateSync(Buffer.from(first + body, 'latin1'));
   const content = Buffer.from(`BT /F1 14 Tf 20 100 Td (${text.replace(/[()\\]/g, '\\$&')}) Tj ET`, 'latin1');
@@ -73,7 +75,7 @@ export function objectStreamPdf(text: string, neighbour: string): Uint8Array {
   parts.push(Buffer.from(`6 0 obj<</Length ${content.length}>>stream\n`, 'latin1'), content, Buffer.from('\nendstream endobj\n', 'latin1'));
   const streamAt = size();
   parts.push(
-    Buffer.from(`7 0 obj<</Type/ObjStm/N ${inStream.length}/First ${first.length}/Filter/FlateDecode/Length ${packed.length}>>stream\n`, 'latin1'),
+    Buffer.from(`7 0 obj<</Type/ObjStm/N ${order.length}/First ${first.length}/Filter/FlateDecode/Length ${packed.length}>>stream\n`, 'latin1'),
     packed,
     Buffer.from('\nendstream endobj\n', 'latin1'),
   );
@@ -88,7 +90,7 @@ export function objectStreamPdf(text: string, neighbour: string): Uint8Array {
   };
   const rows = Buffer.concat([
     row(0, 0, 65535),
-    ...inStream.map((_, i) => row(2, 7, i)),
+    ...[1, 2, 3, 4, 5].map((num) => row(2, 7, order.indexOf(num))),
     row(1, contentAt, 0),
     row(1, streamAt, 0),
     row(1, xrefAt, 0),

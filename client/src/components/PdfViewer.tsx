@@ -3,7 +3,8 @@
  * text layer, and highlights the cited passage. Document scripting stays off; pdf.js never evaluates font code.
  */
 import * as pdfjs from 'pdfjs-dist';
-import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
+// The unminified worker: it carries the object-stream patch (patches/pdfjs-dist+5.6.205.patch) the minified one lacks.
+import workerUrl from 'pdfjs-dist/build/pdf.worker.mjs?url';
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';

@@ -9,7 +9,7 @@ import type { SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore } from '../store/conversations.js';
 import { CitationFilter } from './citations.js';
-import { LlmError, type ChatModel } from './llm.js';
+import { LlmError, type ChatModel, type Completion } from './llm.js';
 import { buildAnswerPrompt, buildExpandPrompt, buildRewritePrompt, parseQueryLines } from './prompt.js';
 import { searchWordings } from './retrieve.js';
 import { stripThink, ThinkSplitter } from './think.js';
@@ -196,8 +196,7 @@ export class ChatService {
     const timeout = AbortSignal.timeout(this.opts.rewriteTimeoutMs);
     try {
       const reply = await this.model.complete(buildExpandPrompt(history, question), { signal: AbortSignal.any([signal, timeout]), maxTokens: 512 });
-      // Cut off at the token limit, the last line may be half a wording: only whole lines are searched.
-      const lines = parseQueryLines(reply.truncated ? completeLines(reply.text) : reply.text);
+      const lines = parseQueryLines(usableReply(reply));
       if (lines.length === 0) return { query: question, expansions: [] };
       const query = followUp ? lines[0]! : question;
       const expansions = lines.filter((l) => l.toLowerCase() !== query.toLowerCase()).slice(0, 3);
@@ -215,8 +214,7 @@ export class ChatService {
     const timeout = AbortSignal.timeout(this.opts.rewriteTimeoutMs);
     try {
       const reply = await this.model.complete(buildRewritePrompt(history, question), { signal: AbortSignal.any([signal, timeout]), maxTokens: 512 });
-      const text = reply.truncated ? completeLines(reply.text) : reply.text;
-      const rewritten = stripThink(text).split('\n').map((l) => l.trim()).find(Boolean)?.replace(/^["'“”]+|["'“”]+$/g, '') ?? '';
+      const rewritten = stripThink(usableReply(reply)).split('\n').map((l) => l.trim()).find(Boolean)?.replace(/^["'“”]+|["'“”]+$/g, '') ?? '';
       return rewritten.length >= 2 && rewritten.length <= 1000 ? rewritten : question;
     } catch (err) {
       if (signal.aborted) throw err;
@@ -226,10 +224,18 @@ export class ChatService {
   }
 }
 
-/** The text up to its last line break: a reply cut off at the token limit loses its unfinished last line. */
-export function completeLines(text: string): string {
-  const end = text.lastIndexOf('\n');
-  return end < 0 ? '' : text.slice(0, end);
+/**
+ * What of a utility reply can be searched. A reply cut off at the token limit loses its unfinished last line; if
+ * it has no `</think>`, it is all reasoning (templates that open `<think>` in the prompt send only the closing
+ * tag) or rambling, and nothing of it is used.
+ */
+export function usableReply(reply: Completion): string {
+  if (!reply.truncated) return reply.text;
+  const close = reply.text.lastIndexOf('</think>');
+  if (close < 0) return '';
+  const answer = reply.text.slice(close + '</think>'.length);
+  const end = answer.lastIndexOf('\n');
+  return end < 0 ? '' : answer.slice(0, end);
 }
 
 /** The answer without a model: the best passages, each cited, after one clear line saying why. */

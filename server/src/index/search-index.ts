@@ -36,6 +36,7 @@ export interface SearchOptions {
 export class SearchIndex {
   private vectors!: VectorIndex;
   private saveTimer: NodeJS.Timeout | null = null;
+  private closed = false;
   state: 'ready' | 'rebuilding' = 'rebuilding';
 
   constructor(
@@ -210,17 +211,22 @@ export class SearchIndex {
   }
 
   scheduleSave(): void {
-    if (this.saveTimer) return;
+    if (this.saveTimer || this.closed) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       // The database stays the source of truth; the index is reconciled from it at the next start if needed.
-      this.vectors.saveAsync().catch((err: unknown) => this.log.error({ err }, 'saving the vector index failed'));
+      this.vectors.saveAsync().then(
+        // Vectors added while that save was writing wait for the next one.
+        () => this.vectors.unsaved && this.scheduleSave(),
+        (err: unknown) => this.log.error({ err }, 'saving the vector index failed'),
+      );
     }, 1000);
     this.saveTimer.unref();
   }
 
-  /** Saves now, after any save already running (for shutdown: the data directory may go away next). */
+  /** Saves now, after any save already running, and schedules none after (shutdown: the directory may go next). */
   async flush(): Promise<void> {
+    this.closed = true;
     if (this.saveTimer) {
       clearTimeout(this.saveTimer);
       this.saveTimer = null;

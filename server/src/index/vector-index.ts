@@ -152,6 +152,11 @@ export class VectorIndex {
     return (this.run ??= this.writeAsync().finally(() => (this.run = null)));
   }
 
+  /** Whether the graph has changes the file does not have yet. */
+  get unsaved(): boolean {
+    return this.dirty;
+  }
+
   /** Resolves when no asynchronous save is running (whether it succeeded or not). */
   async idle(): Promise<void> {
     await this.run?.catch(() => undefined);
