@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -48,7 +48,7 @@ async function ask(p: Page, question: string) {
 
 describe('the web app', () => {
   it('uploads two PDFs, streams a cited answer and opens the cited page with a highlight', async () => {
-    await page.setInputFiles('[data-testid="file-input"]', [corpusFile('ntsb', '20071229X02007.pdf'), corpusFile('ntsb', '20080102X00002.pdf')]);
+    await page.setInputFiles('[data-testid="file-input"]', [fixtureFile('ntsb', '20071229X02007.pdf'), fixtureFile('ntsb', '20080102X00002.pdf')]);
     await expect.poll(() => page.locator('.doc[data-status="ready"]').count(), { timeout: 60_000 }).toBe(2);
 
     const sources = await (await fetch(`${server.url}/api/search`, {

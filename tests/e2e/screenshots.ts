@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import setup from './global-setup.js';
 import { launchBrowser } from '../support/browser.js';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm } from '../support/fake-llm.js';
 import { startTestServer } from '../support/server.js';
 
@@ -35,8 +35,8 @@ try {
       await shot('1-empty-library');
       const file = (p: string) => ({ name: path.basename(p), mimeType: 'application/pdf', buffer: fs.readFileSync(p) });
       await page.setInputFiles('[data-testid="file-input"]', [
-        file(corpusFile('sec-10-q', '2023 Q3 AAPL.pdf')),
-        file(corpusFile('ntsb', '20071229X02007.pdf')),
+        file(fixtureFile('sec-10-q', '2023 Q3 AAPL.pdf')),
+        file(fixtureFile('ntsb', '20071229X02007.pdf')),
         { name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('PK\x03\x04 zip bytes') },
       ]);
       await page.waitForSelector('.doc[data-status="processing"], .doc[data-status="queued"]', { timeout: 20_000 }).catch(() => undefined);

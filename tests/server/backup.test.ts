@@ -6,7 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '@pagewise/shared';
 import { backupDataDir, restoreDataDir } from '../../server/src/store/backup.js';
-import { corpusFile, REPO_ROOT } from '../support/corpora.js';
+import { REPO_ROOT } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { startTestServer, upload, waitForIngestion, type TestServer } from '../support/server.js';
 
 const QUERIES = ['probable cause of the accident', 'pilot total flight experience hours', 'engine power loss during climb'];
@@ -26,7 +27,7 @@ const mk = (p: string) => {
 
 beforeAll(async () => {
   s = await startTestServer({ INGEST_WORKERS: '2' });
-  await upload(s.url, [{ path: corpusFile('ntsb', '20071229X02007.pdf') }, { path: corpusFile('ntsb', '20080102X00002.pdf') }]);
+  await upload(s.url, [{ path: fixtureFile('ntsb', '20071229X02007.pdf') }, { path: fixtureFile('ntsb', '20080102X00002.pdf') }]);
   await waitForIngestion(s.url);
 });
 afterAll(async () => {
@@ -38,7 +39,7 @@ describe('backup and restore', () => {
   it('backs up while the server is ingesting and restores into a fresh DATA_DIR with the same search results', async () => {
     // Ingestion in flight during the backup: the snapshot holds the third document queued, mid-way or ready,
     // and the restored server finishes it, so both libraries end up the same.
-    await upload(s.url, [{ path: corpusFile('ntsb', '20080104X00020.pdf') }]);
+    await upload(s.url, [{ path: fixtureFile('ntsb', '20080104X00020.pdf') }]);
     const dest = path.join(mk('pagewise-backup-'), 'b');
     const r = await backupDataDir(s.dataDir, dest);
     expect(r.files).toBeGreaterThanOrEqual(3);
@@ -56,7 +57,7 @@ describe('backup and restore', () => {
       const after = await Promise.all(QUERIES.map((q) => search(restored.url, q)));
       expect(after).toEqual(before);
       expect(before.flat().length).toBeGreaterThan(5);
-      const original = fs.readFileSync(corpusFile('ntsb', '20071229X02007.pdf'));
+      const original = fs.readFileSync(fixtureFile('ntsb', '20071229X02007.pdf'));
       const id = ((await (await fetch(`${restored.url}/api/documents`)).json()) as { documents: { id: string; name: string }[] }).documents.find((d) => d.name === '20071229X02007.pdf')!.id;
       expect(Buffer.from(await (await fetch(`${restored.url}/api/documents/${id}/file`)).arrayBuffer()).equals(original)).toBe(true);
     } finally {

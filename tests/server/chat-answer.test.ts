@@ -6,13 +6,13 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SearchResponseSchema, type Source } from '@pagewise/shared';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { all, chat, getConversation, ingestAll, only, pageText, shape, squash } from '../support/chat.js';
 
-const PIPER = corpusFile('ntsb', '20071229X02007.pdf'); // Piper PA-22-150 hits trees on final approach
-const CESSNA = corpusFile('ntsb', '20080108X00029.pdf'); // Cessna 210 XB-GTS, Continental IO-470 engine
+const PIPER = fixtureFile('ntsb', '20071229X02007.pdf'); // Piper PA-22-150 hits trees on final approach
+const CESSNA = fixtureFile('ntsb', '20080108X00029.pdf'); // Cessna 210 XB-GTS, Continental IO-470 engine
 const TOP_K = 4;
 
 let s: TestServer;

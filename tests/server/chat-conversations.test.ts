@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationResponseSchema, ErrorBodySchema, type ErrorCode } from '@pagewise/shared';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { chat, getConversation, ingestAll, listConversations, only, postChat, type ChatResult } from '../support/chat.js';
@@ -19,7 +19,7 @@ const Q2 = 'How old was the pilot?';
 beforeAll(async () => {
   fake = await startFakeLlm();
   s = await startTestServer({ LLM_BASE_URL: fake.baseUrl, CHAT_TOP_K: '3' });
-  await ingestAll(s.url, [corpusFile('ntsb', '20071229X02007.pdf')]);
+  await ingestAll(s.url, [fixtureFile('ntsb', '20071229X02007.pdf')]);
   fake.next({ kind: 'ok', reasoning: 'Look at passage 1.', content: 'It contacted trees, then utility wires [1][2].' });
   first = await chat(s.url, { messages: [{ role: 'user', content: Q1 }] });
   fake.next({ kind: 'length', content: 'The pilot was 85 [1] and' });

@@ -5,12 +5,12 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthResponseSchema } from '@pagewise/shared';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { chat, getConversation, ingestAll, only, pageText, shape, squash } from '../support/chat.js';
 
-const PIPER = corpusFile('ntsb', '20071229X02007.pdf');
-const CESSNA = corpusFile('ntsb', '20080108X00029.pdf');
+const PIPER = fixtureFile('ntsb', '20071229X02007.pdf');
+const CESSNA = fixtureFile('ntsb', '20080108X00029.pdf');
 
 let s: TestServer;
 let ids: Map<string, string>;

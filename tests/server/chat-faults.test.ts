@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorCode, MessageStatus } from '@pagewise/shared';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm, type FakeLlm, type FakeMode } from '../support/fake-llm.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { all, chat, getConversation, ingestAll, only, shape, type ChatResult } from '../support/chat.js';
@@ -24,7 +24,7 @@ beforeAll(async () => {
     LLM_MAX_ATTEMPTS: '3',
     CHAT_TOP_K: '3',
   });
-  await ingestAll(s.url, [corpusFile('ntsb', '20071229X02007.pdf')]);
+  await ingestAll(s.url, [fixtureFile('ntsb', '20071229X02007.pdf')]);
 });
 
 afterAll(async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SearchResponseSchema } from '@pagewise/shared';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm, type FakeLlm, type RecordedRequest } from '../support/fake-llm.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { all, chat, getConversation, ingestAll, only, shape } from '../support/chat.js';
@@ -23,7 +23,7 @@ beforeAll(async () => {
     LLM_MAX_ATTEMPTS: '1',
     CHAT_TOP_K: '4',
   });
-  await ingestAll(s.url, [corpusFile('ntsb', '20071229X02007.pdf'), corpusFile('ntsb', '20080108X00029.pdf')]);
+  await ingestAll(s.url, [fixtureFile('ntsb', '20071229X02007.pdf'), fixtureFile('ntsb', '20080108X00029.pdf')]);
 });
 
 afterAll(async () => {

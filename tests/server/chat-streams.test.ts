@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBodySchema, type ChatEvent } from '@pagewise/shared';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { chat, getConversation, ingestAll, only, postChat, streamEvents, until } from '../support/chat.js';
@@ -16,7 +16,7 @@ let fake: FakeLlm;
 beforeAll(async () => {
   fake = await startFakeLlm();
   s = await startTestServer({ LLM_BASE_URL: fake.baseUrl, MAX_STREAMS_PER_CLIENT: '1', CHAT_TOP_K: '3' });
-  await ingestAll(s.url, [corpusFile('ntsb', '20071229X02007.pdf')]);
+  await ingestAll(s.url, [fixtureFile('ntsb', '20071229X02007.pdf')]);
 });
 
 afterAll(async () => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentSummary } from '@pagewise/shared';
 import { listDocuments, settled, uploadOk } from '../support/api.js';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { textPdf } from '../support/pdfs.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -34,9 +34,9 @@ beforeAll(async () => {
     Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? 'Total net sales' : `Row ${i}: 81,797 12,345 —`)),
   ]);
   const { documents } = await uploadOk(s.url, [
-    { path: corpusFile('sec-10-q', '2022 Q3 AAPL.pdf') },
-    { path: corpusFile('ntsb', '20080104X00020.pdf') },
-    { path: corpusFile('pdfjs-odd', 'issue6387.pdf') },
+    { path: fixtureFile('sec-10-q', '2022 Q3 AAPL.pdf') },
+    { path: fixtureFile('ntsb', '20080104X00020.pdf') },
+    { path: fixtureFile('pdfjs', 'issue6387.pdf') },
   ]);
   const gen = await uploadOk(s.url, [{ name: 'repeated-lines.pdf', data: generated }]);
   docs = [];

@@ -16,7 +16,8 @@ import { HealthResponseSchema, UploadResponseSchema, type ChatEvent } from '@pag
 import { VectorIndex } from '../../server/src/index/vector-index.js';
 import { expectError, getDocument, listDocuments, search, settled, uploadOk } from '../support/api.js';
 import { postChat, streamEvents } from '../support/chat.js';
-import { corpusFile, corpusPdfs } from '../support/corpora.js';
+import { corpusPdfs } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { distinctivePhrase } from '../support/pdfs.js';
 import { startTestServer, upload, type TestServer } from '../support/server.js';
 
@@ -40,7 +41,7 @@ const NTSB = corpusPdfs('ntsb');
 const EARLY = NTSB.slice(0, 3);
 const SMALL = NTSB[5]!;
 /** A 10-Q: a 266 KB file whose pages, chunks and embeddings need several MB in SQLite. */
-const LARGE = corpusFile('sec-10-q', '2022 Q3 AAPL.pdf');
+const LARGE = fixtureFile('sec-10-q', '2022 Q3 AAPL.pdf');
 
 let mnt = '';
 let mounted = false;

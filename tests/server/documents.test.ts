@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthResponseSchema } from '@pagewise/shared';
 import { expectError, getDocument, ingest, listDocuments, search, uploadOk } from '../support/api.js';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { distinctivePhrase, textPdf } from '../support/pdfs.js';
 import { startTestServer, upload, type TestServer } from '../support/server.js';
 
@@ -108,8 +108,8 @@ describe('DELETE /api/documents/:id', () => {
   const count = (sql: string, ...args: unknown[]) => (s.services.db.prepare(sql).get(...args) as { n: number }).n;
 
   it('removes the row, pages, chunks, lexical entries, vectors and file, and nothing of other documents', async () => {
-    const fileA = corpusFile('ntsb', '20080108X00031.pdf');
-    const fileB = corpusFile('ntsb', '20080102X00002.pdf');
+    const fileA = fixtureFile('ntsb', '20080108X00031.pdf');
+    const fileB = fixtureFile('ntsb', '20080102X00002.pdf');
     const a = await ingest(s.url, { path: fileA });
     const b = await ingest(s.url, { path: fileB });
     expect([a.status, b.status]).toEqual(['ready', 'ready']);

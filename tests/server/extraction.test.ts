@@ -5,16 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentSummary } from '@pagewise/shared';
 import { getPage, search, settled, uploadOk } from '../support/api.js';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { distinctiveWords, objectStreamPdf, pdfinfoPages, popplerPages, textPdf, words } from '../support/pdfs.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const SEC = corpusFile('sec-10-q', '2023 Q3 AAPL.pdf');
+const SEC = fixtureFile('sec-10-q', '2023 Q3 AAPL.pdf');
 // Its catalog shares an object stream with a 1.3 MB structure-tree name table (read lazily since the pdf.js patch).
-const SEC_OBJSTM = corpusFile('sec-10-q', '2023 Q1 MSFT.pdf');
-const NTSB = corpusFile('ntsb', '20080124X00100.pdf');
-const LABELLED = corpusFile('pdfjs-odd', 'bug793632.pdf');
-const CJK = corpusFile('pdfjs-odd', 'issue6387.pdf');
+const SEC_OBJSTM = fixtureFile('sec-10-q', '2023 Q1 MSFT.pdf');
+const NTSB = fixtureFile('ntsb', '20080124X00100.pdf');
+const LABELLED = fixtureFile('pdfjs', 'bug793632.pdf');
+const CJK = fixtureFile('pdfjs', 'issue6387.pdf');
 
 const DAMAGED_NEIGHBOUR_TEXT = 'The catalog shares its object stream with a damaged object.';
 

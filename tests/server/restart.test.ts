@@ -7,11 +7,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthResponseSchema, type HealthResponse, type SearchResult } from '@pagewise/shared';
 import { getPage, listDocuments, search, settled, uploadOk } from '../support/api.js';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { distinctivePhrase } from '../support/pdfs.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const FILES = [corpusFile('ntsb', '20080111X00040.pdf'), corpusFile('ntsb', '20080124X00101.pdf')];
+const FILES = [fixtureFile('ntsb', '20080111X00040.pdf'), fixtureFile('ntsb', '20080124X00101.pdf')];
 const ENV = { CHUNK_SIZE: '400', CHUNK_OVERLAP: '80' };
 
 let s: TestServer;

@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DocumentSummary, SearchResult } from '@pagewise/shared';
 import { expectError, getPage, postJson, search, settled, uploadOk } from '../support/api.js';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { distinctivePhrase, pdfinfoPages } from '../support/pdfs.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
-const SEC = corpusFile('sec-10-q', '2023 Q2 AAPL.pdf');
-const NTSB_A = corpusFile('ntsb', '20080117X00072.pdf');
-const NTSB_B = corpusFile('ntsb', '20080116X00061.pdf');
+const SEC = fixtureFile('sec-10-q', '2023 Q2 AAPL.pdf');
+const NTSB_A = fixtureFile('ntsb', '20080117X00072.pdf');
+const NTSB_B = fixtureFile('ntsb', '20080116X00061.pdf');
 const FILES = [SEC, NTSB_A, NTSB_B];
 
 /** First, middle and last page of the 10-Q that have a distinctive phrase (statement tables may have none). */

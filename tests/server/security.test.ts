@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBodySchema } from '@pagewise/shared';
 import { loadConfig } from '@pagewise/server';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { REPO_ROOT } from '../support/corpora.js';
 import { concrete, listRoutes } from '../support/routes.js';
 import { startTestServer, upload, waitForIngestion, type TestServer } from '../support/server.js';
@@ -140,7 +140,7 @@ describe('security headers', () => {
     expect(fs.readdirSync(path.join(s.dataDir, 'tmp'))).toEqual([]);
     const up = await fetch(`${s.url}/api/documents`, { method: 'POST', headers: auth, body: (() => {
       const f = new FormData();
-      f.append('files', new Blob([fs.readFileSync(corpusFile('ntsb', '20071229X02007.pdf'))]), 'a.pdf');
+      f.append('files', new Blob([fs.readFileSync(fixtureFile('ntsb', '20071229X02007.pdf'))]), 'a.pdf');
       return f;
     })() });
     expect(up.status).toBe(202);

@@ -15,11 +15,11 @@ import { HealthResponseSchema, type ChatEvent } from '@pagewise/shared';
 import { listDocuments, search, uploadOk } from '../support/api.js';
 import { getConversation, postChat, streamEvents } from '../support/chat.js';
 import { bigTextPdf, docRows, integrityCheck, listDir, pagePhrase, readyChunkIds, spawnServer, type ChildServer } from '../support/child-server.js';
-import { corpusFile } from '../support/corpora.js';
+import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.js';
 import { waitForIngestion } from '../support/server.js';
 
-const SMALL = [corpusFile('ntsb', '20080111X00040.pdf'), corpusFile('ntsb', '20080124X00101.pdf')];
+const SMALL = [fixtureFile('ntsb', '20080111X00040.pdf'), fixtureFile('ntsb', '20080124X00101.pdf')];
 
 let dataDir: string;
 let bigPdf: Uint8Array;
