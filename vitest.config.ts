@@ -4,6 +4,8 @@ process.env.TZ = 'UTC';
 
 export default defineConfig({
   test: {
+    // The default output, and one line per skipped suite naming why (missing corpora, no root, …).
+    reporters: ['default', './tests/support/skip-reporter.ts'],
     projects: [
       {
         test: {
@@ -62,7 +64,6 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
           maxWorkers: 1,
           include: ['tests/e2e/**/*.test.ts'],
-          globalSetup: ['tests/e2e/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

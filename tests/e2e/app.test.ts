@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
+import { ensureClient } from '../support/client-build.js';
 import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -21,6 +22,7 @@ let leakHits = 0;
 let leakUrl = '';
 
 beforeAll(async () => {
+  ensureClient();
   leak = http.createServer((_req, res) => {
     leakHits++;
     res.end('x');

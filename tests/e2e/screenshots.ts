@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import setup from './global-setup.js';
+import { ensureClient } from '../support/client-build.js';
 import { launchBrowser } from '../support/browser.js';
 import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm } from '../support/fake-llm.js';
@@ -14,7 +14,7 @@ import { startTestServer } from '../support/server.js';
 
 const out = path.resolve(process.argv[2] ?? path.join(os.tmpdir(), 'pagewise-screenshots'));
 fs.mkdirSync(out, { recursive: true });
-setup();
+ensureClient();
 
 const llm = await startFakeLlm();
 // Query expansion on, as in production: the first call of each question returns the other wordings.

@@ -120,6 +120,7 @@ describe('DELETE /api/conversations/:id', () => {
     await expectError(await send('GET', `/api/conversations/${id}`), 404, 'NOT_FOUND');
     await expectError(await send('DELETE', `/api/conversations/${id}`), 404, 'NOT_FOUND');
     expect((await listConversations(s.url)).map((c) => c.id)).toEqual([first.start.conversationId]);
+    // No orphan message rows: nothing over the API can show rows whose conversation is gone, so ask the database.
     const left = s.services.db.prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?').get(id) as { n: number };
     expect(left.n).toBe(0);
   });

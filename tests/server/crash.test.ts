@@ -27,8 +27,8 @@ import {
   type ChildServer,
   withDb,
 } from '../support/child-server.js';
-import { corpusPdfs } from '../support/corpora.js';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.js';
+import { fixturePdfs } from '../support/fixtures.js';
 import { upload, waitForIngestion } from '../support/server.js';
 
 const SEED = Number(process.env.PAGEWISE_CRASH_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -40,7 +40,7 @@ const STATUSES = ['queued', 'processing', 'ready', 'failed'];
 const BIG_PAGES = 300;
 
 const rand = prng(SEED);
-const NTSB = corpusPdfs('ntsb');
+const NTSB = fixturePdfs('ntsb');
 const plan = Array.from({ length: ITERATIONS }, (_, i) => {
   const delayMs = Math.floor(rand() * MAX_DELAY_MS);
   // Worker start-up (fork + pdf.js) takes seconds on a busy 2-core box: timing every kill from the upload would

@@ -16,8 +16,7 @@ import { HealthResponseSchema, UploadResponseSchema, type ChatEvent } from '@pag
 import { VectorIndex } from '../../server/src/index/vector-index.js';
 import { expectError, getDocument, listDocuments, search, settled, uploadOk } from '../support/api.js';
 import { postChat, streamEvents } from '../support/chat.js';
-import { corpusPdfs } from '../support/corpora.js';
-import { fixtureFile } from '../support/fixtures.js';
+import { fixtureFile, fixturePdfs } from '../support/fixtures.js';
 import { distinctivePhrase } from '../support/pdfs.js';
 import { startTestServer, upload, type TestServer } from '../support/server.js';
 
@@ -37,7 +36,7 @@ function canMountTmpfs(): boolean {
 }
 const CAN_MOUNT = canMountTmpfs();
 if (!CAN_MOUNT) console.warn('disk-full.test: cannot mount a tmpfs here (needs root); T7 is skipped');
-const NTSB = corpusPdfs('ntsb');
+const NTSB = fixturePdfs('ntsb');
 const EARLY = NTSB.slice(0, 3);
 const SMALL = NTSB[5]!;
 /** A 10-Q: a 266 KB file whose pages, chunks and embeddings need several MB in SQLite. */
@@ -83,8 +82,7 @@ function fill(slack: number): void {
   expect(freeBytes()).toBeLessThanOrEqual(slack + 4096);
 }
 
-const readyChunks = () =>
-  (s.services.db.prepare(`SELECT COUNT(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ready'`).get() as { n: number }).n;
+const readyChunks = () => s.services.docs.readyChunkIds().size;
 
 /** Earlier documents ready and found by their own phrases; index, temp dir and stored files consistent. */
 async function expectLibraryIntact(): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, HealthResponseSchema, type DocumentSummary } from '@pagewise/shared';
-import { getDocument, ingest, settled, uploadOk } from '../support/api.js';
+import { expectError, getDocument, ingest, settled, uploadOk } from '../support/api.js';
 import { encryptPdf, garbagePdf, noTextPdf, textPdf } from '../support/pdfs.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
@@ -66,8 +66,10 @@ describe('documents that cannot be ingested', () => {
     expect(message).toContain('3 pages');
     expect(message).toContain('at most 2');
     expect(three.chunks).toBe(0);
-    const pagesStored = s.services.db.prepare('SELECT COUNT(*) AS n FROM pages WHERE document_id = ?').get(three.id) as { n: number };
-    expect(pagesStored.n).toBe(0);
+    // The document is there (failed); none of its pages is stored.
+    for (const n of [1, 2, 3]) {
+      expect(await expectError(await fetch(`${s.url}/api/documents/${three.id}/pages/${n}`), 404, 'NOT_FOUND')).toMatch(/^Page not found/);
+    }
 
     const two = await ingest(s.url, { name: 'two.pdf', data: await textPdf([page(1), page(2)]) });
     expect(two).toMatchObject({ status: 'ready', pages: 2, pagesDone: 2 });

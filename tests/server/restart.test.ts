@@ -31,10 +31,7 @@ async function runQueries(server: TestServer): Promise<SearchResult[][]> {
 }
 
 function readyChunkCount(server: TestServer): number {
-  const row = server.services.db
-    .prepare(`SELECT COUNT(*) AS n FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ready'`)
-    .get() as { n: number };
-  return row.n;
+  return server.services.docs.readyChunkIds().size;
 }
 
 beforeAll(async () => {

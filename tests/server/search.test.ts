@@ -15,7 +15,7 @@ const NTSB_B = fixtureFile('ntsb', '20080116X00061.pdf');
 const FILES = [SEC, NTSB_A, NTSB_B];
 
 /** First, middle and last page of the 10-Q that have a distinctive phrase (statement tables may have none). */
-function secPagesWithPhrases(): number[] {
+function secPagesWithPhrases(): Record<'first' | 'middle' | 'last', number> {
   const pages = Array.from({ length: pdfinfoPages(SEC) }, (_, i) => i + 1).filter((n) => {
     try {
       return distinctivePhrase(FILES, SEC, n).length > 0;
@@ -24,13 +24,16 @@ function secPagesWithPhrases(): number[] {
     }
   });
   expect(pages.length).toBeGreaterThan(pdfinfoPages(SEC) / 2);
-  return [pages[0]!, pages[Math.floor(pages.length / 2)]!, pages[pages.length - 1]!];
+  return { first: pages[0]!, middle: pages[Math.floor(pages.length / 2)]!, last: pages[pages.length - 1]! };
 }
 
 let s: TestServer;
 const docs = new Map<string, DocumentSummary>();
+/** Pages of the 10-Q to find by phrase: poppler's work, done before the tests rather than while they are collected. */
+let secPages: Record<'first' | 'middle' | 'last', number>;
 
 beforeAll(async () => {
+  secPages = secPagesWithPhrases();
   s = await startTestServer();
   const { documents } = await uploadOk(s.url, FILES.map((p) => ({ path: p })));
   for (const [i, d] of documents.entries()) docs.set(FILES[i]!, await settled(s.url, d.id));
@@ -64,15 +67,18 @@ describe('POST /api/search', () => {
   });
 
   it.each([
-    ...secPagesWithPhrases().map((page) => ({ what: 'the 10-Q', file: SEC, page })),
-    { what: 'the first NTSB report', file: NTSB_A, page: 1 },
-    { what: 'the second NTSB report', file: NTSB_B, page: 1 },
-  ])('finds the page of $what a distinctive phrase comes from (page $page) in the top 3', async ({ file, page }) => {
+    { what: 'the first page with one in the 10-Q', file: SEC, at: () => secPages.first },
+    { what: 'the middle page with one in the 10-Q', file: SEC, at: () => secPages.middle },
+    { what: 'the last page with one in the 10-Q', file: SEC, at: () => secPages.last },
+    { what: 'page 1 of the first NTSB report', file: NTSB_A, at: () => 1 },
+    { what: 'page 1 of the second NTSB report', file: NTSB_B, at: () => 1 },
+  ])('finds the page a distinctive phrase comes from ($what) in the top 3', async ({ file, at }) => {
+    const page = at();
     const phrase = distinctivePhrase(FILES, file, page);
     const results = await search(s.url, { query: phrase, k: 3 });
     expect(
       results.map((r: SearchResult) => [r.documentId, r.page]),
-      `query: ${phrase}`,
+      `page ${page}, query: ${phrase}`,
     ).toContainEqual([idOf(file), page]);
   });
 
@@ -86,8 +92,10 @@ describe('POST /api/search', () => {
     expect(onlyB.length).toBeGreaterThan(0);
     expect(new Set(onlyB.map((r) => r.documentId))).toEqual(new Set([idOf(NTSB_B)]));
     // Filtering happens before ranking: every page of B with a passage is there, not just B's share of the top 20.
-    const pagesOfB = s.services.db.prepare('SELECT DISTINCT page_start AS p FROM chunks WHERE document_id = ? ORDER BY p').all(idOf(NTSB_B)) as { p: number }[];
-    expect(onlyB.map((r) => r.page).sort((a, b) => a - b)).toEqual(pagesOfB.map((r) => r.p));
+    const chunksOfB = s.services.docs.getChunks(s.services.docs.chunkIds(idOf(NTSB_B)));
+    const pagesOfB = [...new Set([...chunksOfB.values()].map((c) => c.page_start))].sort((a, b) => a - b);
+    expect(pagesOfB.length).toBeGreaterThan(0);
+    expect(onlyB.map((r) => r.page).sort((a, b) => a - b)).toEqual(pagesOfB);
 
     const phraseA = distinctivePhrase(FILES, NTSB_A, 1);
     expect(await search(s.url, { query: phraseA, k: 5, documentIds: [idOf(NTSB_B), idOf(SEC)] }).then((r) => r.map((x) => x.documentId))).not.toContain(idOf(NTSB_A));
@@ -121,6 +129,8 @@ describe('POST /api/search', () => {
     const phrase = distinctivePhrase(FILES, NTSB_A, 1);
     const id = idOf(NTSB_A);
     expect((await search(s.url, { query: phrase, k: 3 })).map((r) => r.documentId)).toContain(id);
+    // The API cannot hold a document in these states on demand (ingestion would move it on), so the test sets
+    // the status row itself: arranging the state, not checking an outcome.
     const setStatus = s.services.db.prepare('UPDATE documents SET status = ? WHERE id = ?');
     for (const status of ['processing', 'queued', 'failed']) {
       setStatus.run(status, id);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBodySchema } from '@pagewise/shared';
+import { ErrorBodySchema, HealthResponseSchema } from '@pagewise/shared';
 import { loadConfig } from '@pagewise/server';
 import { fixtureFile } from '../support/fixtures.js';
 import { REPO_ROOT } from '../support/corpora.js';
@@ -56,8 +56,9 @@ describe('access token', () => {
 
   it('keeps health public but without details', async () => {
     expect(await (await fetch(`${s.url}/api/health`)).json()).toEqual({ ok: true });
-    const full = (await (await fetch(`${s.url}/api/health`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { embedder?: unknown };
-    expect(full.embedder).toBeDefined();
+    await s.services.index();
+    const full = HealthResponseSchema.parse(await (await fetch(`${s.url}/api/health`, { headers: { authorization: `Bearer ${TOKEN}` } })).json());
+    expect(full.embedder).toEqual({ state: 'ready', id: 'builtin-hash-v1:768', kind: 'builtin', dimension: 768, fallbackReason: null });
   });
 
   it('accepts the bearer token and a session cookie that is HttpOnly and SameSite=Strict', async () => {
