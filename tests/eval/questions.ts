@@ -86,6 +86,21 @@ export function resolveSetDocuments(set: QuestionSet, corporaDir: string): { fil
   return { files, missing };
 }
 
+/** One line saying which of a set's documents are absent and where they come from, or null when all are there. */
+export function missingSummary(set: QuestionSet, corporaDir: string): string | null {
+  const absent = set.documents.filter((d) => !fs.existsSync('corpus' in d ? path.join(corporaDir, d.corpus) : d.path));
+  if (absent.length === 0) return null;
+  const corpus = absent.filter((d) => 'corpus' in d).length;
+  const packages = [...new Set(absent.flatMap((d) => ('package' in d && d.package ? [d.package] : [])))];
+  const other = absent.filter((d) => !('corpus' in d) && !('package' in d && d.package)).length;
+  const parts = [
+    corpus ? `${corpus} from the optional shared corpora (not in ${corporaDir}; set PAGEWISE_CORPORA)` : '',
+    packages.length ? `Debian packages not installed: ${packages.join(', ')}` : '',
+    other ? `${other} other file(s)` : '',
+  ].filter(Boolean);
+  return `${absent.length} of ${set.documents.length} documents are missing: ${parts.join('; ')}`;
+}
+
 const CJK = '[\\u3000-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef]';
 const SPACE_BY_CJK = new RegExp(`\\s+(?=${CJK})|(?<=${CJK})\\s+`, 'gu');
 

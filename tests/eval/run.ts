@@ -25,6 +25,7 @@ import {
   loadSecQuestions,
   matchesPattern,
   normalizeEvidence,
+  missingSummary,
   resolveSetDocuments,
   type EvalQuestion,
 } from './questions.js';
@@ -43,21 +44,27 @@ const { values: args } = parseArgs({
   },
 });
 
+/** The documents are optional extras: without them the run says what it skipped, on one line, and succeeds. */
+function skip(why: string): never {
+  console.log(`eval skipped: ${why}`);
+  process.exit(0);
+}
+
 let pdfs: string[];
 let questions: EvalQuestion[];
 if (args.set) {
   const set = loadQuestionSet(args.set);
-  const { files, missing } = resolveSetDocuments(set, CORPORA);
-  if (missing.length) {
-    console.error(`${args.set}: missing documents (see tests/eval/questions/README.md):\n  ${missing.join('\n  ')}`);
-    process.exit(1);
-  }
-  pdfs = files;
+  const missing = missingSummary(set, CORPORA);
+  if (missing) skip(`${path.basename(args.set)}: ${missing} (see tests/eval/questions/README.md)`);
+  pdfs = resolveSetDocuments(set, CORPORA).files;
   questions = set.questions;
 } else {
   const pdfDir = args.pdfs ?? path.join(CORPORA, 'sec-10-q');
+  const qna = path.join(CORPORA, 'sec-10-q', 'qna_data.csv');
+  const gone = [!fs.existsSync(pdfDir) && pdfDir, !args.questions && !fs.existsSync(qna) && qna].filter(Boolean);
+  if (gone.length) skip(`the optional corpus "sec-10-q" is not there (no ${gone.join(', no ')}); set PAGEWISE_CORPORA, or pass --pdfs and --questions`);
   pdfs = fs.readdirSync(pdfDir).filter((f) => f.toLowerCase().endsWith('.pdf')).sort().map((f) => path.join(pdfDir, f));
-  questions = args.questions ? loadJsonQuestions(args.questions) : loadSecQuestions(path.join(CORPORA, 'sec-10-q', 'qna_data.csv'));
+  questions = args.questions ? loadJsonQuestions(args.questions) : loadSecQuestions(qna);
 }
 const questionFile = args.set ?? args.questions;
 const name = (args.name ?? (questionFile ? path.basename(questionFile, '.json') : 'sec-10-q')) + (args.expand ? '-expanded' : '');

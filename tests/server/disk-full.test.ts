@@ -3,13 +3,15 @@
  * An upload that does not fit answers 507 INSUFFICIENT_STORAGE (never 500) and stores nothing; a document whose
  * ingestion runs out of space ends `failed` INSUFFICIENT_STORAGE (never stuck `processing`); earlier documents
  * stay ready and searchable; the vector index file is untouched and no temp file is left; once space is freed,
- * uploads and retries work again. Needs root for `mount -t tmpfs` (CI runs as root); skipped, with a warning, otherwise.
+ * uploads and retries work again. The tmpfs needs root (CI) or, unprivileged, a user namespace: then the suite runs
+ * itself again inside one (tests/support/small-fs.ts). Where neither works, each test is skipped, saying why.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HealthResponseSchema, UploadResponseSchema, type ChatEvent } from '@pagewise/shared';
@@ -19,29 +21,17 @@ import { postChat, streamEvents } from '../support/chat.js';
 import { fixtureFile, fixturePdfs } from '../support/fixtures.js';
 import { distinctivePhrase } from '../support/pdfs.js';
 import { startTestServer, upload, type TestServer } from '../support/server.js';
+import { runInUserNamespace, smallFsRoute, type SmallFsRoute, type TwinResult } from '../support/small-fs.js';
 
-/** `mount -t tmpfs` needs root (and CAP_SYS_ADMIN in a container): probe once, skip with a warning otherwise. */
-function canMountTmpfs(): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const probe = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-tmpfs-probe-'));
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', probe], { stdio: 'ignore' });
-    execFileSync('umount', [probe], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  } finally {
-    fs.rmSync(probe, { recursive: true, force: true });
-  }
-}
-const CAN_MOUNT = canMountTmpfs();
-if (!CAN_MOUNT) console.warn('disk-full.test: cannot mount a tmpfs here (needs root); T7 is skipped');
 const NTSB = fixturePdfs('ntsb');
 const EARLY = NTSB.slice(0, 3);
 const SMALL = NTSB[5]!;
 /** A 10-Q: a 266 KB file whose pages, chunks and embeddings need several MB in SQLite. */
 const LARGE = fixtureFile('sec-10-q', '2022 Q3 AAPL.pdf');
 
+let route: SmallFsRoute = { kind: 'none', reason: 'not probed' };
+let twins = new Map<string, TwinResult>();
+let twinLog = '';
 let mnt = '';
 let mounted = false;
 let s: TestServer;
@@ -100,8 +90,24 @@ async function expectLibraryIntact(): Promise<void> {
   expect(fs.readdirSync(path.join(dataDir, 'files')).sort()).toEqual(docs.map((d) => `${d.id}.pdf`).sort());
 }
 
+/** A test of this suite: run here on a tmpfs, reported from its twin in a user namespace, or skipped with the reason. */
+function diskIt(name: string, fn: () => Promise<void>): void {
+  it(name, async (ctx) => {
+    if (route.kind === 'none') return ctx.skip(route.reason);
+    if (route.kind === 'mount') return fn();
+    const twin = twins.get(name);
+    expect(twin, `no result for this test from the run in a user namespace; its output ends:\n${twinLog.slice(-4000)}`).toBeDefined();
+    expect(twin!.status, `in a user namespace:\n${twin!.failureMessages.join('\n')}`).toBe('passed');
+  });
+}
+
 beforeAll(async () => {
-  if (!CAN_MOUNT) return;
+  route = smallFsRoute();
+  if (route.kind === 'userns') {
+    console.log('disk-full: no tmpfs mount here; running the suite again inside a user namespace (unshare --user --map-root-user --mount)');
+    ({ results: twins, log: twinLog } = await runInUserNamespace(fileURLToPath(import.meta.url), 540_000));
+  }
+  if (route.kind !== 'mount') return;
   mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-diskfull-'));
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', mnt]);
   mounted = true;
@@ -119,7 +125,7 @@ beforeAll(async () => {
     await sleep(100);
   }
   indexHash = hashFiles(indexFile(), `${indexFile()}.json`);
-});
+}, 600_000);
 
 afterAll(async () => {
   try {
@@ -136,8 +142,8 @@ afterAll(async () => {
   }
 });
 
-describe.skipIf(!CAN_MOUNT)('disk full (DATA_DIR on a 64 MB tmpfs)', () => {
-  it('an upload that does not fit answers 507 INSUFFICIENT_STORAGE and stores nothing', async () => {
+describe('disk full (DATA_DIR on a 64 MB tmpfs)', () => {
+  diskIt('an upload that does not fit answers 507 INSUFFICIENT_STORAGE and stores nothing', async () => {
     fill(32 * 1024);
     const before = await listDocuments(s.url);
     await expectError(await upload(s.url, [{ path: SMALL }]), 507, 'INSUFFICIENT_STORAGE');
@@ -147,7 +153,7 @@ describe.skipIf(!CAN_MOUNT)('disk full (DATA_DIR on a 64 MB tmpfs)', () => {
     await expectLibraryIntact();
   });
 
-  it('a document that runs out of space while being ingested ends failed INSUFFICIENT_STORAGE', async () => {
+  diskIt('a document that runs out of space while being ingested ends failed INSUFFICIENT_STORAGE', async () => {
     // Room for the file (266 KB), not for its pages, chunks and embeddings: the upload is accepted, ingestion
     // fails with SQLITE_FULL, and removing the partial content fails too.
     fill(900 * 1024);
@@ -179,7 +185,7 @@ describe.skipIf(!CAN_MOUNT)('disk full (DATA_DIR on a 64 MB tmpfs)', () => {
     await expectLibraryIntact();
   });
 
-  it('with no room left even for SQLite, every request answers 507 or an INSUFFICIENT_STORAGE event, never 500', async () => {
+  diskIt('with no room left even for SQLite, every request answers 507 or an INSUFFICIENT_STORAGE event, never 500', async () => {
     // SQLite still reuses space inside its WAL file: commit junk rows from a second connection until it is full
     // too, so that the server's next write fails with SQLITE_FULL.
     fs.rmSync(filler, { force: true });
@@ -209,7 +215,7 @@ describe.skipIf(!CAN_MOUNT)('disk full (DATA_DIR on a 64 MB tmpfs)', () => {
     expect(hashFiles(indexFile(), `${indexFile()}.json`), 'vector index file').toBe(indexHash);
   });
 
-  it('ENOSPC while saving the vector index keeps the previous file and leaves no temp file', async () => {
+  diskIt('ENOSPC while saving the vector index keeps the previous file and leaves no temp file', async () => {
     const file = path.join(mnt, 'unit-index', 'vectors.hnsw');
     const index = VectorIndex.empty(file, 'test-embedder', 64);
     const vector = (i: number) => Float32Array.from({ length: 64 }, (_, k) => Math.sin(i * 7 + k));
@@ -229,7 +235,7 @@ describe.skipIf(!CAN_MOUNT)('disk full (DATA_DIR on a 64 MB tmpfs)', () => {
     expect(hashFiles(indexFile(), `${indexFile()}.json`), 'the server index file').toBe(indexHash);
   });
 
-  it('once space is freed, uploads and retries work again, and a restart finds everything intact', async () => {
+  diskIt('once space is freed, uploads and retries work again, and a restart finds everything intact', async () => {
     fs.rmSync(filler, { force: true });
     const retry = await uploadOk(s.url, [{ path: LARGE }, { path: SMALL }]);
     for (const d of retry.documents) expect((await settled(s.url, d.id, 90_000)).status, d.name).toBe('ready');

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '..', '..');
 export const CORPORA = process.env.PAGEWISE_CORPORA ?? path.resolve(REPO_ROOT, '..', 'shared', 'corpora');
-const WHERE = process.env.PAGEWISE_CORPORA ? `PAGEWISE_CORPORA=${CORPORA}` : `${CORPORA} (set PAGEWISE_CORPORA to point elsewhere)`;
+/** Where the corpora are looked for, as said in skip lines. */
+export const WHERE = process.env.PAGEWISE_CORPORA ? `PAGEWISE_CORPORA=${CORPORA}` : `${CORPORA} (set PAGEWISE_CORPORA to point elsewhere)`;
 
 /** Why a corpus folder cannot be used, or null when it is there with at least one PDF. */
 export function corpusMissing(dir: string): string | null {

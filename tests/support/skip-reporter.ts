@@ -16,7 +16,9 @@ export default class SkipReporter implements Reporter {
         byReason.set(reason, [...(byReason.get(reason) ?? []), t.fullName]);
       }
       for (const [reason, names] of byReason) {
-        const what = names.length === 1 ? `"${names[0]}"` : `${names.length} tests ("${names[0]}", …)`;
+        const suite = names[0]!.includes(' > ') ? names[0]!.slice(0, names[0]!.lastIndexOf(' > ')) : '';
+        const oneSuite = suite !== '' && names.every((n) => n.startsWith(`${suite} > `));
+        const what = names.length === 1 ? `"${names[0]}"` : oneSuite ? `${names.length} tests of "${suite}"` : `${names.length} tests ("${names[0]}", …)`;
         lines.push(`SKIPPED ${m.relativeModuleId} — ${what}: ${reason}`);
       }
     }
