@@ -1,6 +1,6 @@
 /** `npm start`: parse config, open the data directory, listen, shut down cleanly on SIGTERM/SIGINT. */
-import http from 'node:http';
 import { createApp } from './app.js';
+import { createHttpServer } from './http/node-server.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { createServices } from './services.js';
@@ -19,12 +19,7 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.LOG_LEVEL });
   const services = createServices(config, log);
   const app = createApp(services);
-  const server = http.createServer(app);
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 300_000;
-  // Longer than clients' own idle timeouts (undici 4 s, browsers more), so a client never reuses a connection
-  // the server is just closing (an ECONNRESET on the next request).
-  server.keepAliveTimeout = 30_000;
+  const server = createHttpServer(app);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

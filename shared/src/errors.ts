@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  'MALFORMED_URL',
+  'MALFORMED_REQUEST',
+  'HEADERS_TOO_LARGE',
+  'REQUEST_TIMEOUT',
   // uploads (RELIABILITY rows 1-10)
   'NO_FILES',
   'FILE_TOO_LARGE',
@@ -39,6 +43,7 @@ export const ERROR_CODES = [
   // access (RELIABILITY rows 24-28)
   'UNAUTHENTICATED',
   'CSRF',
+  'HOST_NOT_ALLOWED',
   'RATE_LIMITED',
   // catch-all
   'INTERNAL_ERROR',

@@ -1,0 +1,13 @@
+/**
+ * Without `npm run build` the server answers client pages with a documented 503 text ("The web client is not
+ * built yet"): the one 5xx a request may get in a checkout where the client was never built.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { REPO_ROOT } from './corpora.js';
+
+export const CLIENT_BUILT = fs.existsSync(path.join(REPO_ROOT, 'client', 'dist', 'index.html'));
+
+export function isUnbuiltClientPage(res: { status: number; body: string }): boolean {
+  return !CLIENT_BUILT && res.status === 503 && res.body.startsWith('The web client is not built yet');
+}
