@@ -103,9 +103,9 @@ function apiRouter(s: Services, hosts: HostPolicy): express.Router {
 /** The built web client and the pdf.js assets it needs. */
 function serveClient(app: express.Express): void {
   // pdf.js in the browser needs its CMaps (CJK) and standard fonts, served from the same pinned package.
-  app.use('/pdfjs/cmaps', express.static(path.join(PDFJS_ROOT, 'cmaps'), { maxAge: '7d', immutable: true }));
-  app.use('/pdfjs/standard_fonts', express.static(path.join(PDFJS_ROOT, 'standard_fonts'), { maxAge: '7d', immutable: true }));
-  app.use('/assets', express.static(path.join(CLIENT_DIST, 'assets'), { maxAge: '1y', immutable: true, fallthrough: false }));
+  app.use('/pdfjs/cmaps', readOnly(express.static(path.join(PDFJS_ROOT, 'cmaps'), { maxAge: '7d', immutable: true })));
+  app.use('/pdfjs/standard_fonts', readOnly(express.static(path.join(PDFJS_ROOT, 'standard_fonts'), { maxAge: '7d', immutable: true })));
+  app.use('/assets', readOnly(express.static(path.join(CLIENT_DIST, 'assets'), { maxAge: '1y', immutable: true, fallthrough: false })));
   app.get(/^\/(?!api\/|pdfjs\/|assets\/).*/, (_req, res) => {
     const index = path.join(CLIENT_DIST, 'index.html');
     if (!fs.existsSync(index)) {
@@ -115,4 +115,9 @@ function serveClient(app: express.Express): void {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
+}
+
+/** Static files answer GET and HEAD only; any other method gets the JSON 404 (serve-static would send a bare 405). */
+function readOnly(handler: express.RequestHandler): express.RequestHandler {
+  return (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? handler(req, res, next) : next());
 }

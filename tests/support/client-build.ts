@@ -8,6 +8,7 @@ import { REPO_ROOT } from './corpora.js';
 
 export const CLIENT_BUILT = fs.existsSync(path.join(REPO_ROOT, 'client', 'dist', 'index.html'));
 
-export function isUnbuiltClientPage(res: { status: number; body: string }): boolean {
-  return !CLIENT_BUILT && res.status === 503 && res.body.startsWith('The web client is not built yet');
+export function isUnbuiltClientPage(res: { status: number; body: string; headers: Record<string, unknown> }): boolean {
+  if (CLIENT_BUILT || res.status !== 503 || !String(res.headers['content-type']).startsWith('text/plain')) return false;
+  return res.body === '' /* HEAD */ || res.body.startsWith('The web client is not built yet');
 }

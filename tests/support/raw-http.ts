@@ -23,7 +23,7 @@ function parseJson(text: string): unknown {
 
 export function rawRequest(
   baseUrl: string,
-  opts: { method?: string; path: string; headers?: Record<string, string | string[]>; body?: string | Buffer },
+  opts: { method?: string; path: string; headers?: Record<string, string | string[]>; body?: string | Buffer; timeoutMs?: number },
 ): Promise<RawResponse> {
   const u = new URL(baseUrl);
   const headers = { ...opts.headers };
@@ -42,6 +42,7 @@ export function rawRequest(
         res.on('error', reject);
       },
     );
+    req.setTimeout(opts.timeoutMs ?? 30_000, () => req.destroy(new Error(`no answer to ${opts.method ?? 'GET'} ${opts.path} in time`)));
     req.on('error', reject);
     req.end(opts.body);
   });

@@ -15,7 +15,8 @@ export function toAppError(err: unknown): AppError | null {
   // The router decoding a path parameter such as %E0%A4%A (SECURITY.md, "Malformed requests").
   if (err instanceof URIError) return malformedUrl();
   const status = e?.status ?? e?.statusCode;
-  if (e?.expose && status === 404) return notFound();
+  // serve-static/send: a missing file (ENOENT, ENOTDIR, ENAMETOOLONG) is a 404 whatever its `expose`.
+  if (status === 404) return notFound();
   if (e?.expose && typeof status === 'number' && status >= 400 && status < 500) return validationError('The request could not be read.');
   return null;
 }
