@@ -3,6 +3,7 @@ import { createApp } from './app.js';
 import { createHttpServer } from './http/node-server.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { isLoopbackHost } from './loopback.js';
 import { createServices } from './services.js';
 
 async function main(): Promise<void> {
@@ -28,6 +29,9 @@ async function main(): Promise<void> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   log.info({ host: config.HOST, port, dataDir: config.dataDir }, `Pagewise listening on http://${config.HOST}:${port}`);
+  if (!isLoopbackHost(config.HOST) && config.allowedHosts.length === 0) {
+    log.warn({ port }, `only requests addressed to localhost or 127.0.0.1 on port ${port} are answered; set ALLOWED_HOSTS to the names other machines use (SECURITY.md)`);
+  }
   // Start the extraction workers now (loading pdf.js takes a few seconds), so the first upload does not wait.
   services.pool.warm();
 
