@@ -1,6 +1,6 @@
 /**
  * The Express app: the Host allow-list, security headers, the cross-site check on writes, JSON limits, the API
- * routes, the web client, one error middleware (SECURITY.md describes each defence).
+ * routes, the web client, one error middleware (SECURITY.md H1-H7).
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';

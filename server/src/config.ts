@@ -22,7 +22,7 @@ const EnvSchema = z.object({
    * Host names (with an optional :port) that requests may be addressed to, besides loopback names and addresses
    * on the listening port: comma-separated, e.g. `pagewise.example.org,nas.lan:3000`. Needed for a LAN name, a
    * reverse proxy that passes the public Host on, or a remapped container port. Every other Host header is
-   * refused with 403 HOST_NOT_ALLOWED, which is what stops DNS rebinding (SECURITY.md).
+   * refused with 403 HOST_NOT_ALLOWED, which is what stops DNS rebinding (SECURITY.md H1).
    */
   ALLOWED_HOSTS: optStr(),
   /** Where documents, the database, indexes and downloaded models live. */
@@ -58,7 +58,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MIN: int(10, 1),
   /**
    * Wrong credentials (bearer token, session cookie or sign-in) per minute per client address; beyond it every
-   * request from that address that presents a credential answers 429 RATE_LIMITED until the minute is over.
+   * request from that address that presents a credential answers 429 RATE_LIMITED until the minute is over (SECURITY.md H4).
    */
   RATE_LIMIT_AUTH_FAILURES_PER_MIN: int(20, 1),
   RATE_LIMIT_UPLOAD_PER_MIN: int(30, 1),

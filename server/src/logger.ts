@@ -1,5 +1,5 @@
 /**
- * The one logger (pino, JSON lines). Nothing secret reaches a log line (SECURITY.md, "Logs"): every line is
+ * The one logger (pino, JSON lines). Nothing secret reaches a log line (SECURITY.md H7): every line is
  * cleaned before it is written, whatever its shape: values under credential-like keys (authorization, cookie,
  * x-api-key, token, api keys…) and document text become "[redacted]", and every query string (`?a=b…`) inside any
  * string, URLs and error messages and stacks included, becomes `?[redacted]`.

@@ -1,5 +1,5 @@
 /**
- * What counts as "this machine only" (SECURITY.md, "DNS rebinding"): addresses are parsed as addresses with
+ * What counts as "this machine only" (SECURITY.md H1, H3): addresses are parsed as addresses with
  * node:net (127.0.0.0/8, ::1 and its IPv4-mapped forms), and the only name that counts is `localhost`. A name
  * such as `127.0.0.1.example` is a DNS name anyone can point anywhere, so it never counts.
  */

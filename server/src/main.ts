@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   log.info({ host: config.HOST, port, dataDir: config.dataDir }, `Pagewise listening on http://${config.HOST}:${port}`);
   if (!isLoopbackHost(config.HOST) && config.allowedHosts.length === 0) {
-    log.warn({ port }, `only requests addressed to localhost or 127.0.0.1 on port ${port} are answered; set ALLOWED_HOSTS to the names other machines use (SECURITY.md)`);
+    log.warn({ port }, `only requests addressed to localhost or 127.0.0.1 on port ${port} are answered; set ALLOWED_HOSTS to the names other machines use (SECURITY.md H1)`);
   }
   // Start the extraction workers now (loading pdf.js takes a few seconds), so the first upload does not wait.
   services.pool.warm();

@@ -1,5 +1,5 @@
 /**
- * Issue 12, items 2, 5 and 6 on a token instance (SECURITY.md): cross-site sign-in and sign-out are refused,
+ * Issue 12, items 2, 5 and 6 on a token instance (SECURITY.md H2, H4, H7): cross-site sign-in and sign-out are refused,
  * every failed credential (bearer or cookie) counts toward a per-address limit, and secrets never reach the log.
  */
 import fs from 'node:fs';

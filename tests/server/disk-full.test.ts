@@ -1,5 +1,5 @@
 /**
- * T7 (RELIABILITY row 46, and the ENOSPC half of row 44): DATA_DIR on a 64 MB tmpfs, filled up with a filler file.
+ * T7 (SECURITY.md F2-F3, and the ENOSPC half of F1): DATA_DIR on a 64 MB tmpfs, filled up with a filler file.
  * An upload that does not fit answers 507 INSUFFICIENT_STORAGE (never 500) and stores nothing; a document whose
  * ingestion runs out of space ends `failed` INSUFFICIENT_STORAGE (never stuck `processing`); earlier documents
  * stay ready and searchable; the vector index file is untouched and no temp file is left; once space is freed,

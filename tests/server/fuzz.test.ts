@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of every route of a running server (issue 12, SECURITY.md "Malformed requests"): random
+ * Property-based fuzzing of every route of a running server (issue 12, SECURITY.md H1, H2, H6, U3): random
  * paths and percent-encodings, methods, headers (Host, Origin, Sec-Fetch-Site, credentials, content types and
  * encodings) and bodies (JSON, text, multipart uploads with hostile file names) go to the routes the router
  * really has, on a no-token and a token instance. Properties: no 5xx, every error is the JSON error body, and

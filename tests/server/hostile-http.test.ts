@@ -1,5 +1,5 @@
 /**
- * Issue 12, the HTTP side (SECURITY.md): what a rebinding web page, a cross-site form and a hostile client can
+ * Issue 12, the HTTP side (SECURITY.md H1, H2, H6): what a rebinding web page, a cross-site form and a hostile client can
  * send to the default instance (no token, loopback). Host allow-list, Fetch-Metadata/Origin check on every write,
  * malformed percent-encoding, strict page numbers, a JSON body on 431.
  */

@@ -1,5 +1,5 @@
 /**
- * Safe exposure (issue 5, RELIABILITY rows 24-31): deny-by-default auth over every route the router has, the
+ * Safe exposure (issue 5, SECURITY.md H1-H5): deny-by-default auth over every route the router has, the
  * loopback rule, session cookie flags, CSRF, security headers, rate limits.
  */
 import { spawnSync } from 'node:child_process';

@@ -1,5 +1,5 @@
 /**
- * Access control for an instance reachable from other machines (SECURITY.md, "A token instance behind a proxy").
+ * Access control for an instance reachable from other machines (SECURITY.md H3, H4).
  * With ACCESS_TOKEN set: browsers exchange the token once for an HttpOnly, SameSite=Strict session cookie (only
  * its hash is stored); API clients send `Authorization: Bearer <token>`; every comparison is constant-time; every
  * failed credential counts toward a per-address limit (429 RATE_LIMITED); cookie-authenticated writes must

@@ -1,5 +1,5 @@
 /**
- * The two checks in front of everything (SECURITY.md, "A no-token instance on loopback"):
+ * The two checks in front of everything (SECURITY.md H1, H2):
  *
  * - Host allow-list, on every path: a page on `rebind.evil.example` whose name the attacker re-points at
  *   127.0.0.1 reaches this server with `Host: rebind.evil.example`, so only loopback names and addresses on the

@@ -1,6 +1,6 @@
 /**
  * The node:http server around the app, shared by `npm start` and the test servers: timeouts, and JSON error
- * bodies for requests Node rejects before Express sees them (SECURITY.md, "Malformed requests"): an over-long URL
+ * bodies for requests Node rejects before Express sees them (SECURITY.md H6): an over-long URL
  * or header block (431 HEADERS_TOO_LARGE), an unparsable request (400 MALFORMED_REQUEST), a request that took too
  * long to arrive (408 REQUEST_TIMEOUT). Node's own answers to these have no body.
  */

@@ -12,7 +12,7 @@ export function toAppError(err: unknown): AppError | null {
   if (e?.type === 'entity.parse.failed') return validationError('The request body is not valid JSON.');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return validationError('Unsupported request body encoding.');
   if (isDiskFull(err)) return insufficientStorage();
-  // The router decoding a path parameter such as %E0%A4%A (SECURITY.md, "Malformed requests").
+  // The router decoding a path parameter such as %E0%A4%A (SECURITY.md H6).
   if (err instanceof URIError) return malformedUrl();
   const status = e?.status ?? e?.statusCode;
   // serve-static/send: a missing file (ENOENT, ENOTDIR, ENAMETOOLONG) is a 404 whatever its `expose`.

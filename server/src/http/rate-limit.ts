@@ -17,7 +17,7 @@ export function perMinute(limit: number, what: string): RequestHandler {
 }
 
 /**
- * Failed credentials per client address in fixed one-minute windows (SECURITY.md, "Guessing the token"): every
+ * Failed credentials per client address in fixed one-minute windows (SECURITY.md H4): every
  * wrong bearer token, unknown session cookie or wrong sign-in counts; at the limit, every request from that
  * address that presents a credential is refused until the window ends, so a right guess is no longer told apart.
  */

@@ -116,7 +116,7 @@ export class Library {
   /**
    * Delete a document. Removing its rows still needs room in SQLite's write-ahead log, so on a full disk the
    * document's own file (which is going anyway) is removed first to make that room, and the rows second: deleting
-   * works on a full disk and frees space (SECURITY.md, "A full disk").
+   * works on a full disk and frees space (SECURITY.md F3).
    */
   async remove(id: string): Promise<void> {
     this.get(id);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const DocumentIdParamsSchema = z.object({ id: z.string().uuid() });
-/** Page numbers in plain decimal only: no `0x1`, `1e3`, ` 1`, `+1`, `01` (SECURITY.md, "Malformed requests"). */
+/** Page numbers in plain decimal only: no `0x1`, `1e3`, ` 1`, `+1`, `01` (SECURITY.md H6). */
 export const PageNumberSchema = z
   .string()
   .regex(/^[1-9][0-9]{0,6}$/, 'page must be a whole number from 1, in plain decimal')
