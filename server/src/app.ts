@@ -1,18 +1,23 @@
-/** The Express app: security headers, JSON limits, the API routes, the web client, one error middleware. */
+/**
+ * The Express app: the Host allow-list, security headers, the cross-site check on writes, JSON limits, the API
+ * routes, the web client, one error middleware (SECURITY.md H1-H7).
+ */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import helmet from 'helmet';
-import { errorHandler, apiNotFound } from './http/onerror.js';
+import { anyNotFound, errorHandler, apiNotFound, pathOnly } from './http/onerror.js';
+import { crossSiteGuard, hostGuard, HostPolicy, requestSource } from './http/guard.js';
 import { documentsRouter } from './http/routes/documents/index.js';
 import { healthRouter } from './http/routes/health.js';
 import { searchRouter } from './http/routes/search.js';
 import { chatRouter } from './http/routes/chat.js';
 import { authRouter, isAuthenticated, requireAuth, SessionStore } from './http/auth.js';
-import { perMinute } from './http/rate-limit.js';
+import { FailureLimiter, perMinute } from './http/rate-limit.js';
 import { conversationsRouter } from './http/routes/conversations.js';
+import type { Logger } from './logger.js';
 import type { Services } from './services.js';
 
 export type { Services } from './services.js';
@@ -27,25 +32,56 @@ export function createApp(s: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', s.config.TRUST_PROXY > 0 ? s.config.TRUST_PROXY : false);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: true,
-        directives: {
-          // pdf.js decodes some image formats with WebAssembly; no 'unsafe-eval' anywhere.
-          'script-src': ["'self'", "'wasm-unsafe-eval'"],
-          'worker-src': ["'self'", 'blob:'],
-          'img-src': ["'self'", 'data:', 'blob:'],
-          'connect-src': ["'self'"],
-          // Served over plain HTTP on a LAN too: upgrading would break it.
-          'upgrade-insecure-requests': null,
-        },
-      },
-    }),
-  );
+  const hosts = new HostPolicy(s.config.allowedHosts);
+  app.use(requestLogger(s.log.child({ part: 'http' })));
+  app.use(hostGuard(hosts));
+  app.use(securityHeaders());
+  app.use('/api', apiRouter(s, hosts));
+  serveClient(app);
+  app.use(anyNotFound);
+  app.use(errorHandler(s.log));
+  return app;
+}
 
-  const auth = { token: s.config.ACCESS_TOKEN, sessions: new SessionStore(s.db, s.config.SESSION_DAYS), sessionDays: s.config.SESSION_DAYS };
+/** One debug line per request: method, path without its query string, status, time. */
+function requestLogger(log: Logger): express.RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      const ms = Math.round(performance.now() - started);
+      log.debug({ method: req.method, path: pathOnly(req.originalUrl), status: res.statusCode, ms }, 'request');
+    });
+    next();
+  };
+}
+
+function securityHeaders(): express.RequestHandler {
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        // pdf.js decodes some image formats with WebAssembly; no 'unsafe-eval' anywhere.
+        'script-src': ["'self'", "'wasm-unsafe-eval'"],
+        'worker-src': ["'self'", 'blob:'],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'connect-src': ["'self'"],
+        // Served over plain HTTP on a LAN too: upgrading would break it.
+        'upgrade-insecure-requests': null,
+      },
+    },
+  });
+}
+
+function apiRouter(s: Services, hosts: HostPolicy): express.Router {
+  const auth = {
+    token: s.config.ACCESS_TOKEN,
+    sessions: new SessionStore(s.db, s.config.SESSION_DAYS),
+    sessionDays: s.config.SESSION_DAYS,
+    failures: new FailureLimiter(s.config.RATE_LIMIT_AUTH_FAILURES_PER_MIN),
+    source: (req: express.Request) => requestSource(req, hosts),
+  };
   const api = express.Router();
+  api.use(crossSiteGuard(hosts));
   api.use(express.json({ limit: '1mb' }));
   api.use(requireAuth(auth));
   api.use('/auth', authRouter(auth, perMinute(s.config.RATE_LIMIT_LOGIN_PER_MIN, 'sign-in attempts')));
@@ -61,12 +97,15 @@ export function createApp(s: Services): express.Express {
   api.use('/chat', chatRouter(s.chat, s.conversations, s.streams, s.log.child({ part: 'chat' })));
   api.use('/conversations', conversationsRouter(s.conversations));
   api.use(apiNotFound);
-  app.use('/api', api);
+  return api;
+}
 
+/** The built web client and the pdf.js assets it needs. */
+function serveClient(app: express.Express): void {
   // pdf.js in the browser needs its CMaps (CJK) and standard fonts, served from the same pinned package.
-  app.use('/pdfjs/cmaps', express.static(path.join(PDFJS_ROOT, 'cmaps'), { maxAge: '7d', immutable: true }));
-  app.use('/pdfjs/standard_fonts', express.static(path.join(PDFJS_ROOT, 'standard_fonts'), { maxAge: '7d', immutable: true }));
-  app.use('/assets', express.static(path.join(CLIENT_DIST, 'assets'), { maxAge: '1y', immutable: true, fallthrough: false }));
+  app.use('/pdfjs/cmaps', readOnly(express.static(path.join(PDFJS_ROOT, 'cmaps'), { maxAge: '7d', immutable: true })));
+  app.use('/pdfjs/standard_fonts', readOnly(express.static(path.join(PDFJS_ROOT, 'standard_fonts'), { maxAge: '7d', immutable: true })));
+  app.use('/assets', readOnly(express.static(path.join(CLIENT_DIST, 'assets'), { maxAge: '1y', immutable: true, fallthrough: false })));
   app.get(/^\/(?!api\/|pdfjs\/|assets\/).*/, (_req, res) => {
     const index = path.join(CLIENT_DIST, 'index.html');
     if (!fs.existsSync(index)) {
@@ -76,6 +115,9 @@ export function createApp(s: Services): express.Express {
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(index);
   });
-  app.use(errorHandler(s.log));
-  return app;
+}
+
+/** Static files answer GET and HEAD only; any other method gets the JSON 404 (serve-static would send a bare 405). */
+function readOnly(handler: express.RequestHandler): express.RequestHandler {
+  return (req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? handler(req, res, next) : next());
 }

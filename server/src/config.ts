@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { isLoopbackHost, parseHostPort } from './loopback.js';
 
 const emptyAsUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const int = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
@@ -17,6 +18,13 @@ const EnvSchema = z.object({
   PORT: int(3000, 0, 65535),
   /** Address to bind. Loopback by default. */
   HOST: str('127.0.0.1'),
+  /**
+   * Host names (with an optional :port) that requests may be addressed to, besides loopback names and addresses
+   * on the listening port: comma-separated, e.g. `pagewise.example.org,nas.lan:3000`. Needed for a LAN name, a
+   * reverse proxy that passes the public Host on, or a remapped container port. Every other Host header is
+   * refused with 403 HOST_NOT_ALLOWED, which is what stops DNS rebinding (SECURITY.md H1).
+   */
+  ALLOWED_HOSTS: optStr(),
   /** Where documents, the database, indexes and downloaded models live. */
   DATA_DIR: str('./data'),
   /** pino level. */
@@ -48,6 +56,11 @@ const EnvSchema = z.object({
   TRUST_PROXY: int(0, 0, 10),
   /** Requests per minute per client address: sign-in attempts, uploads, chat questions. */
   RATE_LIMIT_LOGIN_PER_MIN: int(10, 1),
+  /**
+   * Wrong credentials (bearer token, session cookie or sign-in) per minute per client address; beyond it every
+   * request from that address that presents a credential answers 429 RATE_LIMITED until the minute is over (SECURITY.md H4).
+   */
+  RATE_LIMIT_AUTH_FAILURES_PER_MIN: int(20, 1),
   RATE_LIMIT_UPLOAD_PER_MIN: int(30, 1),
   RATE_LIMIT_CHAT_PER_MIN: int(60, 1),
 
@@ -109,6 +122,8 @@ export type Env = z.infer<typeof EnvSchema>;
 export interface Config extends Env {
   /** Absolute DATA_DIR. */
   dataDir: string;
+  /** ALLOWED_HOSTS, parsed and normalised: `name`, `name:port`, `[v6]:port`, lower-case. */
+  allowedHosts: string[];
   isProduction: boolean;
 }
 
@@ -125,8 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (c.EMBEDDER === 'openai' && !c.EMBED_BASE_URL) {
     throw new ConfigError('Invalid configuration:\n  EMBEDDER=openai needs EMBED_BASE_URL (e.g. http://localhost:11434/v1)');
   }
-  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(c.HOST) || c.HOST.startsWith('127.');
-  if (!loopback && !c.ACCESS_TOKEN) {
+  if (!isLoopbackHost(c.HOST) && !c.ACCESS_TOKEN) {
     throw new ConfigError(
       `Invalid configuration:\n  HOST=${c.HOST} is reachable from other machines, so ACCESS_TOKEN must be set (e.g. ACCESS_TOKEN=$(openssl rand -hex 24))`,
     );
@@ -134,5 +148,15 @@ export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | unde
   if (c.ACCESS_TOKEN && c.ACCESS_TOKEN.length < 16) throw new ConfigError('Invalid configuration:\n  ACCESS_TOKEN must be at least 16 characters');
   if (c.LLM_BASE_URL && !/^https?:\/\//i.test(c.LLM_BASE_URL)) throw new ConfigError('Invalid configuration:\n  LLM_BASE_URL must be an http(s) URL, e.g. https://api.deepseek.com/v1');
   if (c.LLM_MAX_TOKENS >= c.LLM_CONTEXT_TOKENS) throw new ConfigError('Invalid configuration:\n  LLM_MAX_TOKENS must be smaller than LLM_CONTEXT_TOKENS');
-  return { ...c, dataDir: path.resolve(c.DATA_DIR), isProduction: c.NODE_ENV === 'production' };
+  return { ...c, dataDir: path.resolve(c.DATA_DIR), allowedHosts: parseAllowedHosts(c.ALLOWED_HOSTS), isProduction: c.NODE_ENV === 'production' };
+}
+
+function parseAllowedHosts(value: string | undefined): string[] {
+  const out: string[] = [];
+  for (const entry of (value ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const hp = parseHostPort(entry);
+    if (!hp) throw new ConfigError(`Invalid configuration:\n  ALLOWED_HOSTS: "${entry}" is not a host name or address with an optional :port (no scheme, path or wildcard)`);
+    out.push(hp.port === null ? hp.display : `${hp.display}:${hp.port}`);
+  }
+  return out;
 }

@@ -37,6 +37,13 @@ export const insufficientStorage = () =>
   new AppError(507, 'INSUFFICIENT_STORAGE', 'The server has run out of disk space; nothing was stored. Free some space and try again.');
 export const tooManyStreams = () =>
   new AppError(429, 'TOO_MANY_STREAMS', 'Too many answers are streaming at once; wait for one to finish and try again.');
+export const malformedUrl = () =>
+  new AppError(400, 'MALFORMED_URL', 'The URL is not valid: a percent sign must be followed by two hex digits that decode to UTF-8.');
+export const hostNotAllowed = () =>
+  new AppError(403, 'HOST_NOT_ALLOWED', 'This server does not answer to that host name. Its owner can add the name to ALLOWED_HOSTS.');
+export const csrfRejected = () =>
+  new AppError(403, 'CSRF', 'This request did not come from the Pagewise page itself, so it was refused.');
+export const rateLimited = (what: string) => new AppError(429, 'RATE_LIMITED', `Too many ${what}; wait a moment and try again.`);
 export const internalError = () => new AppError(500, 'INTERNAL_ERROR', 'Something went wrong on the server.');
 
 /** Reasons a document ends `failed`, with the sentence shown to the user. */

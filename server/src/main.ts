@@ -1,8 +1,9 @@
 /** `npm start`: parse config, open the data directory, listen, shut down cleanly on SIGTERM/SIGINT. */
-import http from 'node:http';
 import { createApp } from './app.js';
+import { createHttpServer } from './http/node-server.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { isLoopbackHost } from './loopback.js';
 import { createServices } from './services.js';
 
 async function main(): Promise<void> {
@@ -19,12 +20,7 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.LOG_LEVEL });
   const services = createServices(config, log);
   const app = createApp(services);
-  const server = http.createServer(app);
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 300_000;
-  // Longer than clients' own idle timeouts (undici 4 s, browsers more), so a client never reuses a connection
-  // the server is just closing (an ECONNRESET on the next request).
-  server.keepAliveTimeout = 30_000;
+  const server = createHttpServer(app);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -33,6 +29,9 @@ async function main(): Promise<void> {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
   log.info({ host: config.HOST, port, dataDir: config.dataDir }, `Pagewise listening on http://${config.HOST}:${port}`);
+  if (!isLoopbackHost(config.HOST) && config.allowedHosts.length === 0) {
+    log.warn({ port }, `only requests addressed to localhost or 127.0.0.1 on port ${port} are answered; set ALLOWED_HOSTS to the names other machines use (SECURITY.md H1)`);
+  }
   // Start the extraction workers now (loading pdf.js takes a few seconds), so the first upload does not wait.
   services.pool.warm();
 

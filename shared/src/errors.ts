@@ -10,7 +10,11 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
-  // uploads (RELIABILITY rows 1-10)
+  'MALFORMED_URL',
+  'MALFORMED_REQUEST',
+  'HEADERS_TOO_LARGE',
+  'REQUEST_TIMEOUT',
+  // uploads (SECURITY.md U1-U4)
   'NO_FILES',
   'FILE_TOO_LARGE',
   'TOO_MANY_FILES',
@@ -18,7 +22,7 @@ export const ERROR_CODES = [
   'EMPTY_FILE',
   'NOT_A_PDF',
   'INSUFFICIENT_STORAGE',
-  // extraction (rows 11-22), stored on failed documents
+  // extraction (SECURITY.md P1-P2), stored on failed documents
   'PDF_ENCRYPTED',
   'PDF_MALFORMED',
   'PDF_TOO_COMPLEX',
@@ -28,7 +32,7 @@ export const ERROR_CODES = [
   'NO_EXTRACTABLE_TEXT',
   'EMBEDDING_FAILED',
   'INGEST_INTERRUPTED',
-  // chat (RELIABILITY rows 35-42)
+  // chat (SECURITY.md F4-F5)
   'TOO_MANY_STREAMS',
   'LLM_RATE_LIMITED',
   'LLM_UNAVAILABLE',
@@ -36,9 +40,10 @@ export const ERROR_CODES = [
   'LLM_BAD_RESPONSE',
   'LLM_REJECTED',
   'SHUTTING_DOWN',
-  // access (RELIABILITY rows 24-28)
+  // access (SECURITY.md H1-H4)
   'UNAUTHENTICATED',
   'CSRF',
+  'HOST_NOT_ALLOWED',
   'RATE_LIMITED',
   // catch-all
   'INTERNAL_ERROR',

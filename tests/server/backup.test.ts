@@ -1,4 +1,4 @@
-/** Online backup while the server runs, restore into a fresh DATA_DIR, same answers (issue 5, RELIABILITY row 49). */
+/** Online backup while the server runs, restore into a fresh DATA_DIR, same answers (issue 5, SECURITY.md F6). */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

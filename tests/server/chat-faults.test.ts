@@ -1,5 +1,5 @@
 /**
- * Model endpoint faults (RELIABILITY rows 37-42, test plan T5) against a fake endpoint with short timeouts: the
+ * Model endpoint faults (SECURITY.md F4, test plan T5) against a fake endpoint with short timeouts: the
  * stream's error code, the number of attempts, the wall time, what is stored (the question always; a partial
  * answer as `incomplete`), and that the next chat in the same conversation succeeds.
  */

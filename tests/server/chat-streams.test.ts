@@ -1,5 +1,5 @@
 /**
- * The life of a chat stream (RELIABILITY rows 35-36): a client that goes away mid-answer aborts the upstream
+ * The life of a chat stream (SECURITY.md F5): a client that goes away mid-answer aborts the upstream
  * model request within a second and leaves the partial answer stored as `incomplete`; a client over its stream
  * cap gets 429 TOO_MANY_STREAMS with Retry-After before any stream opens, and the slot frees when a stream ends.
  */

@@ -1,5 +1,5 @@
 /**
- * A model endpoint that refuses connections (RELIABILITY row 38): LLM_BASE_URL points at a loopback port nobody
+ * A model endpoint that refuses connections (SECURITY.md F4): LLM_BASE_URL points at a loopback port nobody
  * listens on. The answer fails with LLM_UNAVAILABLE after the configured attempts with backoff, the question is
  * stored, and the server keeps serving.
  */

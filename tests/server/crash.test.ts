@@ -1,5 +1,5 @@
 /**
- * T6 (RELIABILITY rows 43-44): the real server (`node --import tsx server/src/main.ts`) is killed with SIGKILL at
+ * T6 (SECURITY.md F1): the real server (`node --import tsx server/src/main.ts`) is killed with SIGKILL at
  * seeded random moments while it stores, parses, embeds, publishes and saves the vector index, then restarted on
  * the same DATA_DIR. Every kill and every start must leave: an intact database, only known document states, no
  * half-visible document (SQLite ready chunks = vectors in the index), no orphan or temp files, working dedupe,

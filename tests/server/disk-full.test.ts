@@ -1,5 +1,5 @@
 /**
- * T7 (RELIABILITY row 46, and the ENOSPC half of row 44): DATA_DIR on a 64 MB tmpfs, filled up with a filler file.
+ * T7 (SECURITY.md F2-F3, and the ENOSPC half of F1): DATA_DIR on a 64 MB tmpfs, filled up with a filler file.
  * An upload that does not fit answers 507 INSUFFICIENT_STORAGE (never 500) and stores nothing; a document whose
  * ingestion runs out of space ends `failed` INSUFFICIENT_STORAGE (never stuck `processing`); earlier documents
  * stay ready and searchable; the vector index file is untouched and no temp file is left; once space is freed,
@@ -39,6 +39,8 @@ let dataDir: string;
 let filler: string;
 let indexHash: string;
 let phrases: string[];
+/** Documents a test deleted on purpose (no longer expected in the library). */
+const deleted = new Set<string>();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const indexFile = () => path.join(dataDir, 'index', 'vectors.hnsw');
@@ -78,6 +80,7 @@ const readyChunks = () => s.services.docs.readyChunkIds().size;
 async function expectLibraryIntact(): Promise<void> {
   const docs = await listDocuments(s.url);
   for (const [i, f] of EARLY.entries()) {
+    if (deleted.has(path.basename(f))) continue;
     const doc = docs.find((d) => d.name === path.basename(f));
     expect(doc?.status, path.basename(f)).toBe('ready');
     const hits = await search(s.url, { query: phrases[i]!, k: 3 });
@@ -118,14 +121,19 @@ beforeAll(async () => {
   const { documents } = await uploadOk(s.url, EARLY.map((p) => ({ path: p })));
   for (const d of documents) expect((await settled(s.url, d.id)).status).toBe('ready');
   // Wait for the debounced index save, so that nothing but the tests below can change the file.
+  indexHash = await savedIndexHash();
+}, 600_000);
+
+/** Wait until the debounced index save has written every ready chunk; the hash of the saved files. */
+async function savedIndexHash(): Promise<string> {
   for (let t = 0; ; t++) {
     const sidecar = fs.existsSync(`${indexFile()}.json`) ? (JSON.parse(fs.readFileSync(`${indexFile()}.json`, 'utf8')) as { count: number }) : null;
     if (sidecar?.count === readyChunks()) break;
     if (t > 100) throw new Error('the vector index was never saved');
     await sleep(100);
   }
-  indexHash = hashFiles(indexFile(), `${indexFile()}.json`);
-}, 600_000);
+  return hashFiles(indexFile(), `${indexFile()}.json`);
+}
 
 afterAll(async () => {
   try {
@@ -203,16 +211,27 @@ describe('disk full (DATA_DIR on a 64 MB tmpfs)', () => {
       const last = chatEvents[chatEvents.length - 1]!;
       expect(last.type === 'error' ? last.code : last.type, 'chat').toBe('INSUFFICIENT_STORAGE');
       const docs = await listDocuments(s.url);
-      await expectError(await fetch(`${s.url}/api/documents/${docs[0]!.id}`, { method: 'DELETE' }), 507, 'INSUFFICIENT_STORAGE');
       await expectError(await upload(s.url, [{ path: SMALL }]), 507, 'INSUFFICIENT_STORAGE');
       expect((await listDocuments(s.url)).map((d) => [d.id, d.status])).toEqual(docs.map((d) => [d.id, d.status]));
+      await expectLibraryIntact();
+
+      // Deleting needs no free space, and frees some: the owner can always make room from the app.
+      const victim = docs.find((d) => d.name === path.basename(EARLY[2]!))!;
+      const freeBefore = freeBytes();
+      const del = await fetch(`${s.url}/api/documents/${victim.id}`, { method: 'DELETE' });
+      expect(del.status, await del.text()).toBe(204);
+      deleted.add(path.basename(EARLY[2]!));
+      expect(freeBytes()).toBeGreaterThan(freeBefore);
+      expect((await listDocuments(s.url)).map((d) => d.id)).toEqual(docs.filter((d) => d.id !== victim.id).map((d) => d.id));
+      expect(await search(s.url, { query: phrases[2]!, k: 5 })).not.toContainEqual(expect.objectContaining({ documentId: victim.id }));
       await expectLibraryIntact();
     } finally {
       fs.rmSync(filler, { force: true });
       junk.exec('DROP TABLE IF EXISTS test_filler');
       junk.close();
     }
-    expect(hashFiles(indexFile(), `${indexFile()}.json`), 'vector index file').toBe(indexHash);
+    // The deletion is saved to the vector index once there is room again.
+    indexHash = await savedIndexHash();
   });
 
   diskIt('ENOSPC while saving the vector index keeps the previous file and leaves no temp file', async () => {

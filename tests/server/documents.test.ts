@@ -1,5 +1,5 @@
 /**
- * The document library over real HTTP: content-hash dedupe (RELIABILITY row 10), downloading the original
+ * The document library over real HTTP: content-hash dedupe (SECURITY.md U4), downloading the original
  * (row 9) and deleting a document with everything stored for it.
  */
 import fs from 'node:fs';

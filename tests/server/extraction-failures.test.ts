@@ -1,6 +1,6 @@
 /**
  * Hostile PDFs made at test time end `failed` with a stable code and a sentence a person can act on
- * (RELIABILITY rows 11-22), and the server keeps serving.
+ * (SECURITY.md P1-P2), and the server keeps serving.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, HealthResponseSchema, type DocumentSummary } from '@pagewise/shared';

@@ -160,12 +160,12 @@ describe('CJK', () => {
 });
 
 describe('page route', () => {
-  it('answers 404 NOT_FOUND for a page past the end and for page 0', async () => {
+  it('answers 404 NOT_FOUND for a page past the end, and 400 VALIDATION_ERROR for page 0 (pages count from 1)', async () => {
     const d = doc(NTSB);
-    for (const n of [d.pages! + 1, 0]) {
+    for (const [n, status, code] of [[d.pages! + 1, 404, 'NOT_FOUND'], [0, 400, 'VALIDATION_ERROR']] as const) {
       const res = await fetch(`${s.url}/api/documents/${d.id}/pages/${n}`);
-      expect(res.status).toBe(404);
-      expect(await res.json()).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
+      expect(res.status).toBe(status);
+      expect(await res.json()).toEqual({ error: { code, message: expect.any(String) } });
     }
   });
 });

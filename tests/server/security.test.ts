@@ -1,5 +1,5 @@
 /**
- * Safe exposure (issue 5, RELIABILITY rows 24-31): deny-by-default auth over every route the router has, the
+ * Safe exposure (issue 5, SECURITY.md H1-H5): deny-by-default auth over every route the router has, the
  * loopback rule, session cookie flags, CSRF, security headers, rate limits.
  */
 import { spawnSync } from 'node:child_process';
@@ -19,7 +19,7 @@ const PUBLIC = new Set(['GET /api/health', 'POST /api/auth/login', 'POST /api/au
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer({ ACCESS_TOKEN: TOKEN, RATE_LIMIT_LOGIN_PER_MIN: '5', RATE_LIMIT_UPLOAD_PER_MIN: '1000' });
+  s = await startTestServer({ ACCESS_TOKEN: TOKEN, RATE_LIMIT_LOGIN_PER_MIN: '5', RATE_LIMIT_UPLOAD_PER_MIN: '1000', RATE_LIMIT_AUTH_FAILURES_PER_MIN: '1000' });
 });
 afterAll(() => s.close());
 

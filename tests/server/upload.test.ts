@@ -1,5 +1,5 @@
 /**
- * Upload validation over real HTTP (RELIABILITY rows 1-10): every rejection has its status, stable code and the
+ * Upload validation over real HTTP (SECURITY.md U1-U3): every rejection has its status, stable code and the
  * error body; rejected bytes never stay on disk; client file names never become paths.
  */
 import fs from 'node:fs';

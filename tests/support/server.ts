@@ -3,11 +3,11 @@
  * `npm start`. `restart()` closes it and opens the same DATA_DIR again.
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp, createServices, loadConfig, type Services } from '@pagewise/server';
+import { createHttpServer } from '../../server/src/http/node-server.js';
 import { createLogger } from '../../server/src/logger.js';
 
 export interface TestServer {
@@ -34,8 +34,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
   });
   const services = createServices(config, createLogger({ level: config.LOG_LEVEL }));
   const app = createApp(services);
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 30_000; // as in main.ts
+  const server = createHttpServer(app); // as in main.ts
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const close = async (opts: { keepData?: boolean } = {}) => {

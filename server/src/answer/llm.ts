@@ -4,7 +4,7 @@
  * fit a streaming UI (10-minute default timeout, retried twice; no timeout at all once headers arrived), so:
  * retries are ours (429/5xx/connection errors, before the first token only, honouring `retry-after-ms` /
  * `retry-after`, within a bounded budget; 4xx never retried), a first-byte timeout per attempt, and an idle
- * timeout between stream chunks. Errors carry stable codes (RELIABILITY rows 36-42).
+ * timeout between stream chunks. Errors carry stable codes (SECURITY.md F4).
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ErrorCode } from '@pagewise/shared';

@@ -1,15 +1,18 @@
 /**
- * Access control for an instance reachable from other machines (RELIABILITY rows 24-28). With ACCESS_TOKEN set:
- * browsers exchange the token once for an HttpOnly, SameSite=Strict session cookie (only its hash is stored);
- * API clients send `Authorization: Bearer <token>`; every comparison is constant-time; cookie-authenticated
- * writes must come from this origin (Fetch Metadata / Origin), else 403 CSRF. Deny by default: everything under
- * /api needs a credential except the few public paths listed here.
+ * Access control for an instance reachable from other machines (SECURITY.md H3, H4).
+ * With ACCESS_TOKEN set: browsers exchange the token once for an HttpOnly, SameSite=Strict session cookie (only
+ * its hash is stored); API clients send `Authorization: Bearer <token>`; every comparison is constant-time; every
+ * failed credential counts toward a per-address limit (429 RATE_LIMITED); cookie-authenticated writes must
+ * carry a browser's proof that they come from this origin, else 403 CSRF. Deny by default: everything under /api
+ * needs a credential except the few public paths listed here.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import { LoginRequestSchema, type SessionResponse } from '@pagewise/shared';
-import { AppError } from '../errors.js';
+import { AppError, csrfRejected, rateLimited } from '../errors.js';
 import type { Db } from '../store/db.js';
+import { SAFE_METHODS } from './guard.js';
+import type { FailureLimiter } from './rate-limit.js';
 import { parse } from './validate.js';
 
 export const SESSION_COOKIE = 'pagewise_session';
@@ -19,7 +22,6 @@ export const PUBLIC_API_PATHS = new Set(['/health', '/auth/login', '/auth/logout
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 export const unauthenticated = () => new AppError(401, 'UNAUTHENTICATED', 'Sign in with the access token to use this instance.');
-export const csrfRejected = () => new AppError(403, 'CSRF', 'This request did not come from the Pagewise page itself, so it was refused.');
 
 /** Constant-time comparison of a presented token with the configured one (hashing equalises the lengths). */
 export function tokenMatches(given: string, expected: string): boolean {
@@ -54,7 +56,12 @@ export class SessionStore {
 function cookieValue(req: Request, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0 || part.slice(0, i).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      return part.slice(i + 1).trim(); // malformed percent-encoding: compared as is, so simply not a valid session
+    }
   }
   return null;
 }
@@ -64,22 +71,16 @@ function bearer(req: Request): string | null {
   return m ? m[1]! : null;
 }
 
-/** A cookie-authenticated write must come from our own page. */
-function sameOrigin(req: Request): boolean {
-  const site = req.headers['sec-fetch-site'];
-  if (typeof site === 'string') return site === 'same-origin' || site === 'none';
-  const origin = req.headers.origin;
-  if (typeof origin === 'string') return origin === `${req.protocol}://${req.get('host')}`;
-  return false;
-}
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
 export interface AuthOptions {
   token: string | undefined;
   sessions: SessionStore;
   sessionDays: number;
+  failures: FailureLimiter;
+  /** Where a request comes from by the browser's marks (http/guard.ts). */
+  source: (req: Request) => 'same' | 'cross' | 'unknown';
 }
+
+const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 export function isAuthenticated(req: Request, opts: AuthOptions): 'bearer' | 'cookie' | null {
   if (!opts.token) return 'bearer';
@@ -89,13 +90,24 @@ export function isAuthenticated(req: Request, opts: AuthOptions): 'bearer' | 'co
   return c !== null && opts.sessions.valid(c) ? 'cookie' : null;
 }
 
-/** Mounted on /api before every route. */
+/** Mounted on /api before every route. A presented credential is checked even on public paths (health). */
 export function requireAuth(opts: AuthOptions): RequestHandler {
-  return (req, _res, next) => {
-    if (!opts.token || PUBLIC_API_PATHS.has(req.path)) return next();
+  return (req, res, next) => {
+    if (!opts.token) return next();
+    const presented = req.headers.authorization !== undefined || cookieValue(req, SESSION_COOKIE) !== null;
+    if (presented) {
+      const wait = opts.failures.blockedFor(clientAddress(req));
+      if (wait > 0) {
+        res.setHeader('Retry-After', String(wait));
+        return next(rateLimited('failed sign-in attempts'));
+      }
+    }
     const how = isAuthenticated(req, opts);
+    if (!how && presented) opts.failures.fail(clientAddress(req));
+    if (PUBLIC_API_PATHS.has(req.path)) return next();
     if (!how) return next(unauthenticated());
-    if (how === 'cookie' && !SAFE_METHODS.has(req.method) && !sameOrigin(req)) return next(csrfRejected());
+    // Not a browser's own proof of origin ('unknown'), yet an ambient cookie: refused too.
+    if (how === 'cookie' && !SAFE_METHODS.has(req.method) && opts.source(req) !== 'same') return next(csrfRejected());
     next();
   };
 }
@@ -112,9 +124,16 @@ export function authRouter(opts: AuthOptions, loginLimiter: RequestHandler): Rou
       res.json({ required: false, authenticated: true } satisfies SessionResponse);
       return;
     }
-    if (!sameOrigin(req) && req.headers.origin !== undefined) throw csrfRejected();
     const { token } = parse(LoginRequestSchema, req.body);
-    if (!tokenMatches(token, opts.token)) throw new AppError(401, 'UNAUTHENTICATED', 'That access token is not right.');
+    const wait = opts.failures.blockedFor(clientAddress(req));
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      throw rateLimited('failed sign-in attempts');
+    }
+    if (!tokenMatches(token, opts.token)) {
+      opts.failures.fail(clientAddress(req));
+      throw new AppError(401, 'UNAUTHENTICATED', 'That access token is not right.');
+    }
     res.cookie(SESSION_COOKIE, opts.sessions.create(), {
       httpOnly: true,
       sameSite: 'strict',

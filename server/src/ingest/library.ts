@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { MAX_DOCUMENT_NAME_CHARS, PDF_MAGIC, PDF_MAGIC_WINDOW_BYTES, type ErrorDetail, type UploadResponse } from '@pagewise/shared';
-import { AppError, emptyFile, notAPdf, notFound } from '../errors.js';
+import { AppError, emptyFile, isDiskFull, notAPdf, notFound } from '../errors.js';
 import type { SearchIndex } from '../index/search-index.js';
 import type { DocumentRow, DocumentStore } from '../store/documents.js';
 import type { FileStore } from '../store/files.js';
@@ -113,9 +113,21 @@ export class Library {
     return page;
   }
 
+  /**
+   * Delete a document. Removing its rows still needs room in SQLite's write-ahead log, so on a full disk the
+   * document's own file (which is going anyway) is removed first to make that room, and the rows second: deleting
+   * works on a full disk and frees space (SECURITY.md F3).
+   */
   async remove(id: string): Promise<void> {
     this.get(id);
-    (await this.index()).deleteDocument(id);
+    const index = await this.index();
+    try {
+      index.deleteDocument(id);
+    } catch (err) {
+      if (!isDiskFull(err)) throw err;
+      this.files.remove(id);
+      index.deleteDocument(id);
+    }
     this.files.remove(id);
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Text hygiene before anything reaches SQLite, the embedder or a prompt (RELIABILITY row 22): compatibility
+ * Text hygiene before anything reaches SQLite, the embedder or a prompt (SECURITY.md P4): compatibility
  * normalisation (ligatures such as "ﬁ" → "fi"), no control characters but newline, no zero-width or bidi
  * controls, no lone surrogates, and tidy whitespace.
  */

@@ -3,7 +3,8 @@ import type { DocumentResponse, DocumentsListResponse } from '@pagewise/shared';
 import { noFiles, notFound, unsupportedMediaType } from '../../../errors.js';
 import type { Library } from '../../../ingest/library.js';
 import { toSummary } from '../../../store/documents.js';
-import { DocumentIdParamsSchema, PageParamsSchema } from './schema.js';
+import { DocumentIdParamsSchema, PageNumberSchema } from './schema.js';
+import { parse } from '../../validate.js';
 import { createUploadParser, removeTempFiles, type UploadLimits, type UploadedFile } from './upload.js';
 
 export function documentsRouter(library: Library, limits: UploadLimits): Router {
@@ -50,10 +51,10 @@ export function documentsRouter(library: Library, limits: UploadLimits): Router 
   });
 
   router.get('/:id/pages/:page', (req, res) => {
-    const parsed = PageParamsSchema.safeParse(req.params);
-    if (!parsed.success) throw notFound('Page');
-    const page = library.page(parsed.data.id, parsed.data.page);
-    res.json({ page: { number: parsed.data.page, label: page.label, text: page.text } });
+    const { id } = parseId(req.params);
+    const number = parse(PageNumberSchema, req.params.page);
+    const page = library.page(id, number);
+    res.json({ page: { number, label: page.label, text: page.text } });
   });
 
   router.delete('/:id', async (req, res) => {
