@@ -8,6 +8,7 @@
 import type { ChatModel, LlmMessage } from '../llm.js';
 import { stripThink } from '../think.js';
 import { extractFigures, figureIn, passageValues } from './numbers.js';
+import { locateQuote } from './overlap.js';
 import { plainClaim } from './split.js';
 import type { CheckedClaim } from './index.js';
 
@@ -39,15 +40,6 @@ export function parseQuotes(reply: string, truncated: boolean): Map<number, stri
     if (quote && !/^none\b/i.test(quote)) out.set(Number(m[1]), quote);
   }
   return out;
-}
-
-/** Where `quote` occurs in `text`, whitespace runs matching any whitespace; null when it does not. */
-export function locateQuote(text: string, quote: string): { start: number; end: number } | null {
-  const words = quote.split(/\s+/).filter(Boolean);
-  if (words.join(' ').length < 8) return null;
-  const re = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'));
-  const m = re.exec(text);
-  return m ? { start: m.index, end: m.index + m[0].length } : null;
 }
 
 export async function confirmPartials(

@@ -85,3 +85,12 @@ export function segments(text: string): Segment[] {
   }
   return out;
 }
+
+/** Where `quote` occurs in `text`, any whitespace run matching any other; null when it does not (or is under 8 characters). */
+export function locateQuote(text: string, quote: string): { start: number; end: number } | null {
+  const words = quote.split(/\s+/).filter(Boolean);
+  if (words.join(' ').length < 8) return null;
+  const re = new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('\\s+'));
+  const m = re.exec(text);
+  return m ? { start: m.index, end: m.index + m[0].length } : null;
+}

@@ -12,7 +12,7 @@
 import type { ClaimVerdict } from '@pagewise/shared';
 import { codesOf, figureDirection, namesOf, negated, quotesOf, squashed, wordDirection, type Direction } from './facts.js';
 import { extractFigures, figureIn, passageValues, type Figure } from './numbers.js';
-import { contentTokens, coverage, prefixAntonym, segments, type Segment } from './overlap.js';
+import { contentTokens, coverage, locateQuote, prefixAntonym, segments, type Segment } from './overlap.js';
 
 export interface CitedPassage {
   n: number;
@@ -104,7 +104,20 @@ function supportOf(w: Window): ClaimScore['support'] {
   return { citation: w.passage.n, charStart: w.span.start, charEnd: w.span.end, quote: w.passage.text.slice(w.span.start, w.span.end) };
 }
 
+/** A claim that quotes its passage word for word (an extractive answer's excerpt, possibly cut off with "…"). */
+function verbatim(plain: string, passages: CitedPassage[]): ClaimScore | null {
+  const quote = plain.replace(/\s*(?:…|\.\.\.)\s*$/, '');
+  if (quote.length < 40) return null;
+  for (const p of passages) {
+    const at = locateQuote(p.text, quote);
+    if (at) return { verdict: 'supported', reason: `quoted from passage ${p.n}`, support: { citation: p.n, charStart: at.start, charEnd: at.end, quote: p.text.slice(at.start, at.end) } };
+  }
+  return null;
+}
+
 export async function scoreClaim(plain: string, passages: CitedPassage[], similarity?: Similarity): Promise<ClaimScore> {
+  const quoted = verbatim(plain, passages);
+  if (quoted) return quoted;
   const figures = extractFigures(plain);
   const where = `passage${passages.length > 1 ? 's' : ''} ${joinNs(passages)}`;
   const missing = missingFact(plain, figures, passages);
