@@ -110,6 +110,6 @@ export function highlightPassage(container: HTMLElement, passage: string, span?:
     const to = Math.min(text.length, toCp + String.fromCodePoint(text.codePointAt(toCp) ?? 32).length);
     if (to > from) marked.push(markChars(item, from, to));
   }
-  void marked[0]?.scrollIntoView({ block: 'center' });
+  marked[0]?.scrollIntoView?.({ block: 'center' });
   return marked.length;
 }
