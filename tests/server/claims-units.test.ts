@@ -7,6 +7,7 @@ import type { Source } from '@pagewise/shared';
 import { extractiveAnswer, NO_MODEL_NOTE } from '../../server/src/answer/chat.js';
 import { verifyAnswer } from '../../server/src/answer/verify/index.js';
 import { extractFigures, figureIn, passageValues } from '../../server/src/answer/verify/numbers.js';
+import { scoreClaim } from '../../server/src/answer/verify/score.js';
 import { splitClaims } from '../../server/src/answer/verify/split.js';
 
 const src = (n: number, text: string, page = 1): Source => ({
@@ -102,5 +103,23 @@ describe('verifying an answer', () => {
   it('counts nothing as uncited when there were no passages', async () => {
     const v = await verifyAnswer('Your documents do not contain this. The sky is blue.', []);
     expect(v.claims).toEqual([]);
+  });
+});
+
+describe('semantic similarity', () => {
+  const passage = [{ n: 1, text: 'The pilot, age 85, was attempting to land at his private airstrip.' }];
+
+  it('lifts a partly supported claim only when a passage sentence is similar enough', async () => {
+    expect((await scoreClaim('The octogenarian flier was 85.', passage)).verdict).toBe('partial');
+    const calls: [string, string[]][] = [];
+    const similar = async (claim: string, segs: string[]) => (calls.push([claim, segs]), segs.map(() => 0.9));
+    expect((await scoreClaim('The octogenarian flier was 85.', passage, similar)).verdict).toBe('supported');
+    expect(calls).toEqual([['The octogenarian flier was 85.', [passage[0]!.text]]]);
+    expect((await scoreClaim('The octogenarian flier was 85.', passage, async (_c, segs) => segs.map(() => 0.5))).verdict).toBe('partial');
+  });
+
+  it('never lifts a claim with a missing figure, and survives a failing similarity', async () => {
+    expect((await scoreClaim('The octogenarian flier was 58.', passage, async (_c, segs) => segs.map(() => 1))).verdict).toBe('unsupported');
+    expect((await scoreClaim('The octogenarian flier was 85.', passage, () => Promise.reject(new Error('down')))).verdict).toBe('partial');
   });
 });
