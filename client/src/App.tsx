@@ -4,6 +4,7 @@ import { ApiError, api, uploadFiles } from './api';
 import { Chat } from './components/Chat';
 import { Conversations } from './components/Conversations';
 import { Library } from './components/Library';
+import type { SupportSpan } from './components/Markdown';
 import { PdfViewer, type ViewerTarget } from './components/PdfViewer';
 import { UploadZone, type UploadItem, type UploadZoneHandle } from './components/UploadZone';
 import { useChat } from './hooks/useChat';
@@ -66,8 +67,10 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
     [refresh],
   );
 
-  const openSource = useCallback((s: Source | SearchResult) => {
-    setViewer({ documentId: s.documentId, documentName: s.documentName, page: s.page, passage: s.text });
+  const openSource = useCallback((s: Source | SearchResult, support?: SupportSpan) => {
+    // A claim's supporting span, placed on the page through the chunk's own position there.
+    const span = support && { start: support.charStart, end: support.charEnd, pageStart: s.charStart + support.charStart, pageEnd: s.charStart + support.charEnd };
+    setViewer({ documentId: s.documentId, documentName: s.documentName, page: s.page, passage: s.text, span });
   }, []);
 
   return (

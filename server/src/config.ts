@@ -90,6 +90,12 @@ const EnvSchema = z.object({
    * proposes (synonyms, terms a manual would use, an English translation): one extra call per question.
    */
   QUERY_EXPANSION: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
+  /**
+   * With a model configured, claims the offline check finds only partly supported are sent to the utility model
+   * for a verbatim supporting quote (one short call per answer, within CLAIM_CHECK_TIMEOUT_MS).
+   */
+  CLAIM_CHECK_MODEL: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
+  CLAIM_CHECK_TIMEOUT_MS: int(8000, 100),
   /** Concurrent chat streams, in all and per client address; more → 429 TOO_MANY_STREAMS. */
   MAX_STREAMS: int(64, 1),
   MAX_STREAMS_PER_CLIENT: int(8, 1),

@@ -8,6 +8,7 @@ import { OpenAIChatModel, type ChatModel } from './answer/llm.js';
 import { StreamRegistry } from './http/routes/chat.js';
 import { ConversationStore } from './store/conversations.js';
 import type { Config } from './config.js';
+import { ClaimChecker } from './answer/verify/index.js';
 import { resolveEmbedder, type ResolvedEmbedder } from './index/embedders/select.js';
 import { LexicalIndex } from './index/lexical-index.js';
 import { SearchIndex } from './index/search-index.js';
@@ -92,6 +93,7 @@ export function createServices(config: Config, log: Logger): Services {
     chatModel,
     { topK: config.CHAT_TOP_K, contextTokens: config.LLM_CONTEXT_TOKENS, maxAnswerTokens: config.LLM_MAX_TOKENS, rewriteTimeoutMs: 15_000, expandQueries: config.QUERY_EXPANSION === 'on' },
     log.child({ part: 'chat' }),
+    new ClaimChecker({ model: config.CLAIM_CHECK_MODEL === 'on' ? chatModel : null, timeoutMs: config.CLAIM_CHECK_TIMEOUT_MS }, log.child({ part: 'claims' })),
   );
   const streams = new StreamRegistry({ maxStreams: config.MAX_STREAMS, maxStreamsPerClient: config.MAX_STREAMS_PER_CLIENT });
   if (chatModel) log.info({ model: config.LLM_MODEL, baseUrl: config.LLM_BASE_URL }, 'chat model endpoint configured');

@@ -51,6 +51,33 @@ export const UsageSchema = z.object({
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
+export const CLAIM_VERDICTS = ['supported', 'partial', 'unsupported', 'uncited'] as const;
+export const ClaimVerdictSchema = z.enum(CLAIM_VERDICTS);
+export type ClaimVerdict = z.infer<typeof ClaimVerdictSchema>;
+
+/** One claim (a sentence, or a clause of a list item) of an answer, checked against the passages it cites. */
+export const VerifiedClaimSchema = z.object({
+  index: z.number().int().min(0),
+  text: z.string(),
+  /** Offsets of the claim in the answer text. */
+  start: z.number().int().min(0),
+  end: z.number().int().min(0),
+  /** The `[n]` markers of the claim. */
+  citations: z.array(z.number().int().min(1)),
+  verdict: ClaimVerdictSchema,
+  /** The best supporting span: `charStart`/`charEnd` are offsets in the cited passage's (chunk's) text. */
+  support: z
+    .object({ citation: z.number().int().min(1), charStart: z.number().int().min(0), charEnd: z.number().int().min(0), quote: z.string() })
+    .optional(),
+});
+export type VerifiedClaim = z.infer<typeof VerifiedClaimSchema>;
+
+export const VerificationSchema = z.object({
+  claims: z.array(VerifiedClaimSchema),
+  counts: z.object({ supported: z.number().int(), partial: z.number().int(), unsupported: z.number().int(), uncited: z.number().int() }),
+});
+export type Verification = z.infer<typeof VerificationSchema>;
+
 export const MESSAGE_STATUSES = ['complete', 'incomplete', 'error'] as const;
 export const MessageStatusSchema = z.enum(MESSAGE_STATUSES);
 export type MessageStatus = z.infer<typeof MessageStatusSchema>;
@@ -59,8 +86,8 @@ export const ANSWER_MODES = ['llm', 'extractive'] as const;
 
 /**
  * Events of the `POST /api/chat` stream (`text/event-stream`; the SSE event name equals `type`, data is the JSON
- * event). Order: `start`, `sources`, then any number of `reasoning` / `answer` deltas, `citations`, and one
- * final `done` or `error`. `: ping` comment lines are heartbeats.
+ * event). Order: `start`, `sources`, then any number of `reasoning` / `answer` deltas, `citations`, `verification`
+ * (when there is answer text), and one final `done` or `error`. `: ping` comment lines are heartbeats.
  */
 export const ChatEventSchema = z.discriminatedUnion('type', [
   z.object({
@@ -78,6 +105,8 @@ export const ChatEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reasoning'), delta: z.string() }),
   z.object({ type: z.literal('answer'), delta: z.string() }),
   z.object({ type: z.literal('citations'), citations: z.array(CitationSchema) }),
+  /** Each claim of the answer checked against the passages it cites, sent once the answer has ended. */
+  z.object({ type: z.literal('verification'), ...VerificationSchema.shape }),
   z.object({
     type: z.literal('done'),
     status: MessageStatusSchema,
@@ -105,6 +134,8 @@ export const StoredMessageSchema = z.object({
   /** The model's reasoning, kept apart from the answer and never sent back to the model. */
   reasoning: z.string().nullable(),
   citations: z.array(CitationSchema),
+  /** The claim check of an assistant answer (null for questions, and for answers stored before it existed). */
+  verification: VerificationSchema.nullable(),
   status: MessageStatusSchema,
   error: z.object({ code: ErrorCodeSchema, message: z.string() }).nullable(),
   createdAt: z.string(),

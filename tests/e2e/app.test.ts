@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
+import type { Source, Verification } from '@pagewise/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from '../support/browser.js';
 import { ensureClient } from '../support/client-build.js';
@@ -81,9 +82,62 @@ describe('the web app', () => {
     const viewerPage = page.locator('.viewer .pdf-page');
     await expect.poll(async () => Number(await viewerPage.getAttribute('data-highlighted')), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await viewerPage.getAttribute('data-page')).toBe(match![1]);
-    expect(await page.locator('.viewer .textLayer .pw-highlight').count()).toBeGreaterThan(0);
+    // The claim is supported by its passage: exactly the supporting span is marked.
+    expect(await page.locator('.viewer .textLayer mark.pw-span').count()).toBeGreaterThan(0);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('.viewer').count()).toBe(0);
+  });
+
+  it('marks a fabricated figure in the answer and highlights exactly the span that supports the true one, also after a reload', async () => {
+    const question = 'How much flight experience did the pilot of the Piper PA-22-150 have?';
+    const res = await fetch(`${server.url}/api/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: question, k: 8 }) });
+    const { results } = (await res.json()) as { results: Source[] };
+    const n = results.findIndex((r) => r.text.includes('2,319 hours')) + 1;
+    expect(n).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'New chat' }).click();
+    await expect.poll(() => page.locator('.msg').count()).toBe(0);
+    llm.next({ kind: 'ok', content: `The pilot reported a total flight experience of 2,319 hours [${n}]. He had logged 999,999,999 hours in the accident airplane [${n}].`, tokenDelayMs: 5 });
+    await ask(page, question);
+    const answer = page.locator('.msg.assistant').last();
+    await answer.locator('.claim-counts').waitFor({ timeout: 20_000 });
+    expect(await answer.locator('.claim-counts').textContent()).toBe('2 claims checked: 1 supported · 1 not supported');
+
+    // The fabricated claim is marked and says why; the true one is not marked; no text was removed.
+    const bad = answer.locator('.claim-unsupported');
+    expect((await bad.allTextContents()).join('')).toContain('He had logged 999,999,999 hours in the accident airplane');
+    expect(await bad.first().getAttribute('title')).toBe(`Not supported: the number 999,999,999 is not in passage ${n}.`);
+    expect(await answer.locator('.claim-flag').filter({ hasText: '2,319' }).count()).toBe(0);
+
+    // Its chip opens the viewer with exactly the supporting span highlighted, where the chunk sits on its page.
+    const conversations = (await (await fetch(`${server.url}/api/conversations`)).json()) as { conversations: { id: string }[] };
+    const stored = (await (await fetch(`${server.url}/api/conversations/${conversations.conversations[0]!.id}`)).json()) as {
+      conversation: { messages: { verification: Verification | null; citations: Source[] }[] };
+    };
+    const { verification, citations } = stored.conversation.messages[1]!;
+    const support = verification!.claims[0]!.support!;
+    expect(support.quote).toContain('2,319 hours');
+    const chunk = citations.find((c) => c.n === n)!;
+    expect(support.quote.length).toBeLessThan(chunk.text.length / 2);
+    await answer.locator(`.cite[data-support="${support.charStart}-${support.charEnd}"]`).click();
+    const viewerPage = page.locator('.viewer .pdf-page');
+    await expect.poll(async () => Number(await viewerPage.getAttribute('data-highlighted')), { timeout: 30_000 }).toBeGreaterThan(0);
+    const squashAll = (t: string) => t.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+    const marked = (await page.locator('.viewer .textLayer mark.pw-span').allTextContents()).join('');
+    expect(squashAll(marked)).toBe(squashAll(support.quote));
+    expect(await page.locator('.viewer .textLayer .pw-highlight').count()).toBe(0);
+    const pageText = ((await (await fetch(`${server.url}/api/documents/${chunk.documentId}/pages/${chunk.page}`)).json()) as { page: { text: string } }).page.text;
+    const [from, to] = [Number(await viewerPage.getAttribute('data-span-start')), Number(await viewerPage.getAttribute('data-span-end'))];
+    expect(pageText.slice(from, to)).toBe(support.quote);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.viewer').count()).toBe(0);
+
+    // A reloaded chat shows the same marks.
+    await page.reload();
+    await page.locator('.conv-title', { hasText: question.slice(0, 30) }).first().click();
+    const reloaded = page.locator('.msg.assistant').last();
+    await reloaded.locator('.claim-unsupported').first().waitFor({ timeout: 10_000 });
+    expect(await reloaded.locator('.claim-unsupported').first().getAttribute('title')).toBe(`Not supported: the number 999,999,999 is not in passage ${n}.`);
+    expect(await reloaded.locator('.claim-counts').textContent()).toBe('2 claims checked: 1 supported · 1 not supported');
   });
 
   it('never executes or loads hostile markup from the model, during or after streaming', async () => {

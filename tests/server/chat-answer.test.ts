@@ -60,7 +60,7 @@ describe('POST /api/chat with a model: a cited answer over real PDFs', () => {
 
     const r = await chat(s.url, { messages: [{ role: 'user', content: question }] });
 
-    expect(shape(r.events)).toEqual(['start', 'sources', 'answer', 'citations', 'done']);
+    expect(shape(r.events)).toEqual(['start', 'sources', 'answer', 'citations', 'verification', 'done']);
     expect(all(r.events, 'answer').length).toBeGreaterThan(5);
     expect(r.start).toMatchObject({ mode: 'llm', query: question });
 

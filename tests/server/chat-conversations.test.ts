@@ -56,18 +56,20 @@ describe('GET /api/conversations', () => {
 });
 
 describe('GET /api/conversations/:id', () => {
-  it('returns the messages with content, reasoning, citations and status', async () => {
+  it('returns the messages with content, reasoning, citations, claim check and status', async () => {
     const conv = await getConversation(s.url, first.start.conversationId);
     const citations = only(first.events, 'citations').citations;
+    const { type: _type, ...verification } = only(first.events, 'verification');
     expect(citations.map((c) => c.n)).toEqual([1, 2]);
     expect(conv.messages).toEqual([
-      { id: first.start.userMessageId, role: 'user', content: Q1, reasoning: null, citations: [], status: 'complete', error: null, createdAt: expect.any(String) },
+      { id: first.start.userMessageId, role: 'user', content: Q1, reasoning: null, citations: [], verification: null, status: 'complete', error: null, createdAt: expect.any(String) },
       {
         id: first.start.assistantMessageId,
         role: 'assistant',
         content: 'It contacted trees, then utility wires [1][2].',
         reasoning: 'Look at passage 1.',
         citations,
+        verification,
         status: 'complete',
         error: null,
         createdAt: expect.any(String),

@@ -34,7 +34,7 @@ describe('chat without a model (extractive)', () => {
     const question = 'What engine did the Cessna 210 have?';
     const r = await chat(s.url, { messages: [{ role: 'user', content: question }] });
 
-    expect(shape(r.events)).toEqual(['start', 'sources', 'answer', 'citations', 'done']);
+    expect(shape(r.events)).toEqual(['start', 'sources', 'answer', 'citations', 'verification', 'done']);
     expect(r.start).toMatchObject({ mode: 'extractive', query: question });
     expect(r.sources.map((x) => x.n)).toEqual([1, 2, 3, 4, 5]);
 

@@ -65,7 +65,9 @@ async function expectRecovery(r: ChatResult, question: string, stored: { status:
 function expectError(r: ChatResult, code: ErrorCode) {
   expect(r.last).toMatchObject({ type: 'error', code });
   expect(all(r.events, 'done')).toEqual([]);
-  expect(shape(r.events).filter((t) => t !== 'answer')).toEqual(['start', 'sources', 'citations', 'error']);
+  // Whatever was streamed is checked (a verification event) before the error; nothing streamed, nothing checked.
+  const expected = r.answer ? ['start', 'sources', 'citations', 'verification', 'error'] : ['start', 'sources', 'citations', 'error'];
+  expect(shape(r.events).filter((t) => t !== 'answer')).toEqual(expected);
 }
 
 const status = (code: number, headers?: Record<string, string>): FakeMode => ({ kind: 'status', status: code, headers });
@@ -200,7 +202,7 @@ describe('truncated answers (row 42)', () => {
     const q = 'Stream ends early?';
     const content = 'The airplane came to rest upright [1].';
     const { r } = await ask(q, { kind: 'no-done', content });
-    expect(shape(r.events)).toEqual(['start', 'sources', 'answer', 'citations', 'done']);
+    expect(shape(r.events)).toEqual(['start', 'sources', 'answer', 'citations', 'verification', 'done']);
     expect(only(r.events, 'done')).toMatchObject({ status: 'incomplete', finishReason: 'missing' });
     expect(r.answer).toBe(content);
     await expectRecovery(r, q, { status: 'incomplete', content, code: null });

@@ -48,7 +48,7 @@ describe('reasoning', () => {
     fake.next({ kind: 'ok', reasoning: thought, content: 'The pilot misjudged clearance over the trees [1].' });
     const r = await chat(s.url, { messages: [{ role: 'user', content: question }] });
 
-    expect(shape(r.events)).toEqual(['start', 'sources', 'reasoning', 'answer', 'citations', 'done']);
+    expect(shape(r.events)).toEqual(['start', 'sources', 'reasoning', 'answer', 'citations', 'verification', 'done']);
     expect(all(r.events, 'reasoning').length).toBeGreaterThan(3);
     expect(r.reasoning).toBe(thought);
     expect(r.answer).toBe('The pilot misjudged clearance over the trees [1].');
@@ -63,7 +63,7 @@ describe('reasoning', () => {
     fake.next({ kind: 'ok', content: `<think>${inner}</think>\n\nThe airplane struck trees and wires [1].`, chunkSize: 2 });
     const r = await chat(s.url, { messages: [{ role: 'user', content: question }] });
 
-    expect(shape(r.events)).toEqual(['start', 'sources', 'reasoning', 'answer', 'citations', 'done']);
+    expect(shape(r.events)).toEqual(['start', 'sources', 'reasoning', 'answer', 'citations', 'verification', 'done']);
     expect(r.reasoning).toBe(inner);
     expect(r.answer).toBe('The airplane struck trees and wires [1].');
     for (const e of all(r.events, 'answer')) expect(e.delta).not.toMatch(/<|>|think|wires\. Cite/);

@@ -66,6 +66,7 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
         EMBEDDER: 'builtin',
         LOG_LEVEL: 'warn',
         INGEST_WORKERS: '2',
+        CLAIM_CHECK_MODEL: 'off',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -29,6 +29,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     LOG_LEVEL: 'silent',
     // Most chat tests script the model's calls one by one; the expansion call is tested where it is asked for.
     QUERY_EXPANSION: 'off',
+    // Likewise the model's quote check of partly supported claims (tests/server/chat-claims.test.ts turns it on).
+    CLAIM_CHECK_MODEL: 'off',
     INGEST_WORKERS: '1',
     ...env,
   });

@@ -2,6 +2,7 @@ import type { Source } from '@pagewise/shared';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { UiMessage } from '../hooks/useChat';
 import { MessageView } from './MessageView';
+import type { SupportSpan } from './Markdown';
 
 interface Props {
   messages: UiMessage[];
@@ -12,7 +13,7 @@ interface Props {
   onSend: (q: string) => void;
   onStop: () => void;
   onRetry: () => void;
-  onOpen: (s: Source) => void;
+  onOpen: (s: Source, support?: SupportSpan) => void;
 }
 
 export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, onStop, onRetry, onOpen }: Props) {

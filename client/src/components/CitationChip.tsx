@@ -1,22 +1,29 @@
-import type { Source } from '@pagewise/shared';
+import type { Source, VerifiedClaim } from '@pagewise/shared';
 
-/** An inline `[n]` chip: hover or focus shows document, page and passage; click opens the viewer there. */
-export function CitationChip({ source, onOpen }: { source: Source; onOpen?: (s: Source) => void }) {
+type Support = NonNullable<VerifiedClaim['support']>;
+
+/**
+ * An inline `[n]` chip: hover or focus shows document, page and passage (with a claim's supporting span, that
+ * span); click opens the viewer there, highlighting the span when there is one.
+ */
+export function CitationChip({ source, support, onOpen }: { source: Source; support?: Support; onOpen?: (s: Source, support?: Support) => void }) {
   const page = source.pageLabel && source.pageLabel !== String(source.page) ? `${source.page} (${source.pageLabel})` : String(source.page);
+  const shown = support ? support.quote : source.text;
   return (
     <span className="cite-wrap">
       <button
         type="button"
         className="cite"
         data-cite={source.n}
+        data-support={support ? `${support.charStart}-${support.charEnd}` : undefined}
         aria-label={`Source ${source.n}: ${source.documentName}, page ${page}`}
-        onClick={() => onOpen?.(source)}
+        onClick={() => onOpen?.(source, support)}
       >
         {source.n}
       </button>
       <span className="cite-preview" role="tooltip">
         <strong>{source.documentName}</strong> · page {page}
-        <span className="cite-text">{source.text.length > 320 ? `${source.text.slice(0, 320)}…` : source.text}</span>
+        <span className="cite-text">{shown.length > 320 ? `${shown.slice(0, 320)}…` : shown}</span>
       </span>
     </span>
   );

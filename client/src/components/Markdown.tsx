@@ -1,30 +1,57 @@
 /**
  * Renders untrusted markdown (model output, passages) safely on every path, streaming included: no raw HTML
  * (react-markdown escapes it; rehype-sanitize as a second wall), links only to http(s)/mailto, no images at all
- * (a remote image is an exfiltration channel), and `[n]` citation markers turned into chips.
+ * (a remote image is an exfiltration channel), and `[n]` citation markers turned into chips. With the answer's
+ * claim check, unsupported, uncited and partly supported claims are marked (the title says why), and a chip
+ * inside a supported claim opens the viewer on the claim's supporting span.
  */
-import type { Citation, Source } from '@pagewise/shared';
+import type { Citation, Source, VerifiedClaim } from '@pagewise/shared';
 import type { ReactNode } from 'react';
 import ReactMarkdown, { type Components } from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
 import { CitationChip } from './CitationChip';
+import { claimReason, linkCitationsMapped, rehypeClaimMarks, type ClaimMark } from './claims';
 
 const SAFE_URL = /^(https?:|mailto:)/i;
 
+/** The part of a passage that supports a claim (offsets in the passage's text). */
+export type SupportSpan = NonNullable<VerifiedClaim['support']>;
+
 /** Bare `[n]` markers become links to `#cite-n`, rendered as chips below. */
 export function linkCitations(text: string): string {
-  return text.replace(/\[(\d{1,3})\](?![(:[])/g, '[\\[$1\\]](#cite-$1)');
+  return linkCitationsMapped(text).text;
 }
 
-export function Markdown({ text, sources, onOpen }: { text: string; sources: (Source | Citation)[]; onOpen?: (c: Source) => void }) {
+export function Markdown({
+  text,
+  sources,
+  onOpen,
+  claims,
+}: {
+  text: string;
+  sources: (Source | Citation)[];
+  onOpen?: (c: Source, support?: SupportSpan) => void;
+  claims?: VerifiedClaim[];
+}) {
   const byN = new Map(sources.map((s) => [s.n, s]));
+  const parsed = linkCitationsMapped(text);
+  const marks: ClaimMark[] = (claims ?? [])
+    .filter((c) => c.verdict !== 'supported')
+    .map((c) => ({ start: parsed.toParsed(c.start), end: parsed.toParsed(c.end), claim: c, title: claimReason(c, byN) }));
+  const claimAt = (offset: number | undefined) => {
+    if (offset === undefined) return undefined;
+    const at = parsed.toAnswer(offset);
+    return claims?.find((c) => c.start <= at && at < c.end);
+  };
   const components: Components = {
-    a: ({ href, children }) => {
+    a: ({ href, children, node }) => {
       const cite = /^#cite-(\d+)$/.exec(href ?? '');
       if (cite) {
-        const source = byN.get(Number(cite[1]));
-        return source ? <CitationChip source={source} onOpen={onOpen} /> : null;
+        const n = Number(cite[1]);
+        const source = byN.get(n);
+        const support = claimAt(node?.position?.start.offset)?.support;
+        return source ? <CitationChip source={source} support={support?.citation === n ? support : undefined} onOpen={onOpen} /> : null;
       }
       if (!href || !SAFE_URL.test(href)) return <span>{children as ReactNode}</span>;
       return (
@@ -37,8 +64,13 @@ export function Markdown({ text, sources, onOpen }: { text: string; sources: (So
   };
   return (
     <div className="markdown">
-      <ReactMarkdown remarkPlugins={[remarkGfm]} rehypePlugins={[rehypeSanitize]} components={components} skipHtml>
-        {linkCitations(text)}
+      <ReactMarkdown
+        remarkPlugins={[remarkGfm]}
+        rehypePlugins={[rehypeSanitize, rehypeClaimMarks({ marks, source: parsed.text })]}
+        components={components}
+        skipHtml
+      >
+        {parsed.text}
       </ReactMarkdown>
     </div>
   );

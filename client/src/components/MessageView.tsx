@@ -1,8 +1,8 @@
-import type { Source } from '@pagewise/shared';
+import type { Source, Verification } from '@pagewise/shared';
 import { useState } from 'react';
 import type { UiMessage } from '../hooks/useChat';
 import { explain } from '../messages';
-import { Markdown } from './Markdown';
+import { Markdown, type SupportSpan } from './Markdown';
 
 function searchedSummary(s: NonNullable<UiMessage['searched']>): string {
   const n = s.expansions.length;
@@ -11,7 +11,20 @@ function searchedSummary(s: NonNullable<UiMessage['searched']>): string {
   return `Searched for “${s.query}”${n ? ` and ${others}` : ''}`;
 }
 
-export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOpen: (s: Source) => void; onRetry: () => void; isLast: boolean }) {
+/** The answer footer's line of claim counts ("3 supported · 1 not supported"), empty when nothing was checked. */
+export function claimCounts(v: Verification | null | undefined): string {
+  if (!v || v.claims.length === 0) return '';
+  const parts = [
+    [v.counts.supported, 'supported'],
+    [v.counts.partial, 'partly supported'],
+    [v.counts.unsupported, 'not supported'],
+    [v.counts.uncited, 'uncited'],
+  ] as const;
+  const total = v.claims.length;
+  return `${total} claim${total === 1 ? '' : 's'} checked: ${parts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}`).join(' · ')}`;
+}
+
+export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOpen: (s: Source, support?: SupportSpan) => void; onRetry: () => void; isLast: boolean }) {
   const [copied, setCopied] = useState(false);
   if (m.role === 'user') {
     return (
@@ -43,7 +56,7 @@ export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOp
         </details>
       )}
       {m.mode === 'extractive' && <p className="note">No model configured — showing the best passages from your documents.</p>}
-      <Markdown text={m.content} sources={m.sources.length ? m.sources : cited} onOpen={onOpen} />
+      <Markdown text={m.content} sources={m.sources.length ? m.sources : cited} onOpen={onOpen} claims={m.verification?.claims} />
       {m.status === 'streaming' && !m.content && !m.reasoning && <p className="pending">Searching your documents…</p>}
       {notFound && <p className="note">Your documents do not seem to contain this. Try rephrasing, or check which documents are selected.</p>}
       {m.error && (
@@ -62,6 +75,11 @@ export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOp
             </li>
           ))}
         </ol>
+      )}
+      {m.status !== 'streaming' && claimCounts(m.verification) && (
+        <p className="claim-counts" data-supported={m.verification!.counts.supported} data-partial={m.verification!.counts.partial} data-unsupported={m.verification!.counts.unsupported} data-uncited={m.verification!.counts.uncited}>
+          {claimCounts(m.verification)}
+        </p>
       )}
       {m.status !== 'streaming' && (
         <div className="msg-actions">

@@ -1,6 +1,6 @@
 /**
  * The in-app PDF viewer (pdfjs-dist in the browser): opens a document at a page, renders it to a canvas with a
- * text layer, and highlights the cited passage. Document scripting stays off; pdf.js never evaluates font code.
+ * text layer, and highlights the cited passage, or exactly the span of it that supports a claim. Document scripting stays off; pdf.js never evaluates font code.
  */
 import * as pdfjs from 'pdfjs-dist';
 // The unminified worker: it carries the object-stream patch (patches/pdfjs-dist+5.6.205.patch) the minified one lacks.
@@ -16,8 +16,13 @@ export interface ViewerTarget {
   documentId: string;
   documentName: string;
   page: number;
-  /** Passage text to highlight on `page`. */
+  /** Passage (chunk) text to highlight on `page`. */
   passage?: string;
+  /**
+   * Only this part of the passage (offsets in its text: the span that supports a claim). `pageStart`/`pageEnd`
+   * are the same span in the page's text, from the chunk's stored position on its page.
+   */
+  span?: { start: number; end: number; pageStart: number; pageEnd: number };
 }
 
 export function PdfViewer({ target, onClose }: { target: ViewerTarget; onClose: () => void }) {
@@ -79,7 +84,7 @@ export function PdfViewer({ target, onClose }: { target: ViewerTarget; onClose: 
       text = new pdfjs.TextLayer({ textContentSource: p.streamTextContent(), container: layer, viewport });
       await Promise.all([render.promise.catch(() => undefined), text.render()]);
       if (cancelled) return;
-      setHighlighted(n === target.page && target.passage ? highlightPassage(layer, target.passage) : 0);
+      setHighlighted(n === target.page && target.passage ? highlightPassage(layer, target.passage, target.span) : 0);
     })().catch(() => !cancelled && setError('This page could not be displayed.'));
     return () => {
       cancelled = true;
@@ -146,6 +151,8 @@ export function PdfViewer({ target, onClose }: { target: ViewerTarget; onClose: 
           className="pdf-page"
           data-page={page}
           data-highlighted={highlighted}
+          data-span-start={target.span?.pageStart}
+          data-span-end={target.span?.pageEnd}
           style={{ ['--scale-factor' as string]: scale, ['--total-scale-factor' as string]: scale }}
         >
           <canvas ref={canvas} />

@@ -1,5 +1,5 @@
 /** One conversation's messages and its streaming answer, driven by the typed chat event stream. */
-import type { ChatEvent, Citation, ErrorCode, Source, StoredMessage } from '@pagewise/shared';
+import type { ChatEvent, Citation, ErrorCode, Source, StoredMessage, Verification } from '@pagewise/shared';
 import { useCallback, useRef, useState } from 'react';
 import { ApiError, api } from '../api';
 import { streamChat } from '../chatStream';
@@ -11,6 +11,8 @@ export interface UiMessage {
   reasoning: string;
   sources: Source[];
   citations: Citation[];
+  /** The server's check of each claim against its passages, once the answer has ended. */
+  verification?: Verification | null;
   status: 'streaming' | 'complete' | 'incomplete' | 'error';
   error: { code: ErrorCode | 'NETWORK_ERROR'; message: string } | null;
   mode?: 'llm' | 'extractive';
@@ -25,6 +27,7 @@ const fromStored = (m: StoredMessage): UiMessage => ({
   reasoning: m.reasoning ?? '',
   sources: m.citations,
   citations: m.citations,
+  verification: m.verification,
   status: m.status,
   error: m.error,
 });
@@ -69,6 +72,9 @@ export function useChat(onConversationChange: () => void) {
             break;
           case 'citations':
             patchLast((m) => ({ ...m, citations: e.citations }));
+            break;
+          case 'verification':
+            patchLast((m) => ({ ...m, verification: { claims: e.claims, counts: e.counts } }));
             break;
           case 'done':
             patchLast((m) => ({ ...m, status: e.status }));

@@ -1,10 +1,11 @@
 /**
  * One answer, end to end: persist the question, rewrite a follow-up into a standalone query, retrieve passages,
  * stream the model's reasoning and answer (citation markers resolved and filtered on the fly), persist the
- * answer with its status. Without a model endpoint the answer is extractive: the best passages, cited.
+ * answer with its status and its claim check. Without a model endpoint the answer is extractive: the best
+ * passages, cited, checked the same way.
  * The streaming lifecycle follows vercel/ai-chatbot: the user's message is stored before anything can fail.
  */
-import type { ChatEvent, ChatRequest, Citation, ErrorCode, MessageStatus, SearchResult, Source, Usage } from '@pagewise/shared';
+import type { ChatEvent, ChatRequest, Citation, ErrorCode, MessageStatus, SearchResult, Source, Usage, Verification } from '@pagewise/shared';
 import type { SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore } from '../store/conversations.js';
@@ -13,6 +14,7 @@ import { LlmError, type ChatModel, type Completion } from './llm.js';
 import { buildAnswerPrompt, buildExpandPrompt, buildRewritePrompt, parseQueryLines } from './prompt.js';
 import { searchWordings } from './retrieve.js';
 import { stripThink, ThinkSplitter } from './think.js';
+import type { ClaimChecker } from './verify/index.js';
 
 export interface ChatOptions {
   topK: number;
@@ -33,6 +35,7 @@ export class ChatService {
     private readonly model: ChatModel | null,
     private readonly opts: ChatOptions,
     private readonly log: Logger,
+    private readonly claims: ClaimChecker,
   ) {}
 
   get mode(): 'llm' | 'extractive' {
@@ -69,7 +72,9 @@ export class ChatService {
       const { text, citations } = extractiveAnswer(sources);
       emit({ type: 'answer', delta: text });
       emit({ type: 'citations', citations });
-      this.conversations.addMessage(conversationId, { id: assistantMessageId, role: 'assistant', content: text, citations, status: 'complete' });
+      const verification = await this.verify(text, sources, signal, [NO_MODEL_NOTE]);
+      this.conversations.addMessage(conversationId, { id: assistantMessageId, role: 'assistant', content: text, citations, verification, status: 'complete' });
+      if (verification) emit({ type: 'verification', ...verification });
       emit({
         type: 'done',
         status: 'complete',
@@ -143,17 +148,20 @@ export class ChatService {
 
     const citations: Citation[] = filter.cited.map((n) => byNumber.get(n)!);
     const status: MessageStatus = failure ? (answer ? 'incomplete' : 'error') : signal.aborted || finishReason !== 'stop' ? 'incomplete' : 'complete';
+    const verification = answer ? await this.verify(answer, sources, signal) : null;
     this.conversations.addMessage(conversationId, {
       id: assistantMessageId,
       role: 'assistant',
       content: answer,
       reasoning: reasoning || null,
       citations,
+      verification,
       status,
       error: failure,
     });
     if (signal.aborted) return;
     emit({ type: 'citations', citations });
+    if (verification) emit({ type: 'verification', ...verification });
     if (failure) {
       emit({ type: 'error', code: failure.code, message: failure.message });
       return;
@@ -165,6 +173,17 @@ export class ChatService {
       usage,
       timings: { retrievalMs, overheadMs, firstTokenMs, totalMs: performance.now() - t0 },
     });
+  }
+
+  /** The claim check of an answer; never throws (a failure is logged and leaves the answer unchecked). */
+  private async verify(answer: string, sources: Source[], signal: AbortSignal, skip: string[] = []): Promise<Verification | null> {
+    try {
+      const index = await this.index();
+      return await this.claims.check(answer, sources, index.embedder, signal, skip);
+    } catch (err) {
+      this.log.error({ err }, 'claim check failed');
+      return null;
+    }
   }
 
   /**

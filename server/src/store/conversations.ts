@@ -1,6 +1,6 @@
 /** Conversations and their messages. Reasoning is stored apart from the answer and never becomes history. */
 import { randomUUID } from 'node:crypto';
-import type { Citation, ConversationSummary, ErrorCode, MessageStatus, StoredMessage } from '@pagewise/shared';
+import { VerificationSchema, type Citation, type ConversationSummary, type ErrorCode, type MessageStatus, type StoredMessage, type Verification } from '@pagewise/shared';
 import type { Db } from './db.js';
 
 interface ConversationRow {
@@ -17,6 +17,7 @@ interface MessageRow {
   content: string;
   reasoning: string | null;
   citations: string;
+  verification: string | null;
   status: MessageStatus;
   error_code: string | null;
   error_message: string | null;
@@ -36,10 +37,22 @@ function toMessage(r: MessageRow): StoredMessage {
     content: r.content,
     reasoning: r.reasoning,
     citations: JSON.parse(r.citations) as Citation[],
+    verification: parseVerification(r.verification),
     status: r.status,
     error: r.error_code ? { code: r.error_code as ErrorCode, message: r.error_message ?? '' } : null,
     createdAt: r.created_at,
   };
+}
+
+/** A stored check that no longer parses (a schema change) is dropped rather than failing the conversation. */
+function parseVerification(raw: string | null): Verification | null {
+  if (!raw) return null;
+  try {
+    const parsed = VerificationSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 export class ConversationStore {
@@ -85,7 +98,16 @@ export class ConversationStore {
 
   addMessage(
     conversationId: string,
-    m: { id?: string; role: 'user' | 'assistant'; content: string; reasoning?: string | null; citations?: Citation[]; status: MessageStatus; error?: { code: ErrorCode; message: string } | null },
+    m: {
+      id?: string;
+      role: 'user' | 'assistant';
+      content: string;
+      reasoning?: string | null;
+      citations?: Citation[];
+      verification?: Verification | null;
+      status: MessageStatus;
+      error?: { code: ErrorCode; message: string } | null;
+    },
   ): string {
     const id = m.id ?? randomUUID();
     const t = now();
@@ -93,10 +115,23 @@ export class ConversationStore {
       const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS s FROM messages WHERE conversation_id = ?').get(conversationId) as { s: number }).s;
       this.db
         .prepare(
-          `INSERT INTO messages (id, conversation_id, seq, role, content, reasoning, citations, status, error_code, error_message, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO messages (id, conversation_id, seq, role, content, reasoning, citations, verification, status, error_code, error_message, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, conversationId, seq, m.role, m.content, m.reasoning ?? null, JSON.stringify(m.citations ?? []), m.status, m.error?.code ?? null, m.error?.message ?? null, t);
+        .run(
+          id,
+          conversationId,
+          seq,
+          m.role,
+          m.content,
+          m.reasoning ?? null,
+          JSON.stringify(m.citations ?? []),
+          m.verification ? JSON.stringify(m.verification) : null,
+          m.status,
+          m.error?.code ?? null,
+          m.error?.message ?? null,
+          t,
+        );
       this.db.prepare('UPDATE conversations SET updated_at = ? WHERE id = ?').run(t, conversationId);
     })();
     return id;

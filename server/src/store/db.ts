@@ -97,6 +97,11 @@ const MIGRATIONS: string[] = [
   -- The page title and table header a chunk sits under, indexed and embedded with it (see ingest/chunker.ts).
   ALTER TABLE chunks ADD COLUMN heading TEXT;
   `,
+  `
+  -- The claim check of an assistant answer (the chat stream's verification event, as JSON), so a reloaded chat
+  -- shows the same marks. NULL for questions and for answers stored before the check existed.
+  ALTER TABLE messages ADD COLUMN verification TEXT;
+  `,
 ];
 
 export function openDb(dataDir: string): Db {
