@@ -97,6 +97,12 @@ const MIGRATIONS: string[] = [
   -- The page title and table header a chunk sits under, indexed and embedded with it (see ingest/chunker.ts).
   ALTER TABLE chunks ADD COLUMN heading TEXT;
   `,
+  `
+  -- A document's place in its upload (1 for the first file of a request): queued documents are taken by this,
+  -- then by age, so uploads take turns and a later upload never waits behind all of an earlier one.
+  ALTER TABLE documents ADD COLUMN upload_seq INTEGER NOT NULL DEFAULT 1;
+  CREATE INDEX documents_queue ON documents(status, upload_seq, created_at);
+  `,
 ];
 
 export function openDb(dataDir: string): Db {
