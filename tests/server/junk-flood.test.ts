@@ -4,17 +4,19 @@
  * uploads, so one upload full of junk does not starve a document uploaded after it.
  *
  * Benchmark-style: the real server (a child process) gets 100 distinct 120-byte junk files in one request and a
- * real 10-Q in the next; the time until all 101 settled and the number of worker processes started are logged.
- * Target 20 s; asserted at 3× so that a loaded machine does not flake.
+ * real 10-Q in the next; the time until all 101 settled and the number of worker processes seen are logged.
+ * The server has read one document before, so its workers are up (as on a server that has been running: a
+ * cold start costs seconds of loading pdf.js, which is not what this measures). Target 20 s; asserted at 3× so
+ * that a loaded machine does not flake.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listDocuments, uploadOk } from '../support/api.js';
+import { ingest, listDocuments, uploadOk } from '../support/api.js';
 import { spawnServer, workerPids, type ChildServer } from '../support/child-server.js';
 import { fixtureFile } from '../support/fixtures.js';
-import { garbagePdf } from '../support/pdfs.js';
+import { garbagePdf, textPdf } from '../support/pdfs.js';
 import { openDb } from '../../server/src/store/db.js';
 import { DocumentStore } from '../../server/src/store/documents.js';
 
@@ -37,6 +39,7 @@ const tempDir = (prefix: string) => {
 describe('100 junk files and a 10-Q uploaded after them', () => {
   it('all settle within 3× the 20 s target, the 10-Q ready, every junk file PDF_MALFORMED', { timeout: 180_000 }, async () => {
     const s = (server = await spawnServer(tempDir('pagewise-junk-')));
+    expect(await ingest(s.url, { name: 'warm-up.pdf', data: await textPdf([['A first document, read before the flood.']]) })).toMatchObject({ status: 'ready' });
     const started = new Set<number>();
     const sample = () => workerPids(s).forEach((pid) => started.add(pid));
     const sampler = setInterval(sample, 20);
@@ -56,15 +59,15 @@ describe('100 junk files and a 10-Q uploaded after them', () => {
       const ms = Date.now() - t0;
       sample();
       const counts = docs.reduce<Record<string, number>>((m, d) => ({ ...m, [d.status]: (m[d.status] ?? 0) + 1 }), {});
-      console.log(`junk100+10q settled in ${(ms / 1000).toFixed(1)} s, workers started ${started.size} (${JSON.stringify(counts)})`);
+      console.log(`junk100+10q settled in ${(ms / 1000).toFixed(1)} s, workers started ${started.size} (${JSON.stringify(counts)}; load average ${os.loadavg()[0]!.toFixed(1)})`);
 
       const tenQ = docs.find((d) => d.id === tenQId)!;
       expect(tenQ, JSON.stringify(tenQ.error)).toMatchObject({ status: 'ready', pages: 72, pagesDone: 72 });
-      const junkDocs = docs.filter((d) => d.id !== tenQId);
+      const junkDocs = docs.filter((d) => d.id !== tenQId && d.name !== 'warm-up.pdf');
       expect(junkDocs).toHaveLength(JUNK);
       expect(junkDocs.filter((d) => d.status !== 'failed' || d.error?.code !== 'PDF_MALFORMED').map((d) => `${d.name}: ${d.status}`)).toEqual([]);
       expect(ms, 'all 101 settled within 3× the target').toBeLessThan(3 * TARGET_MS);
-      // Two workers for the pool, plus a replacement or two at most: an ordinary parse error keeps its worker.
+      // The pool's two workers, plus a replacement or two at most: an ordinary parse error keeps its worker.
       expect(started.size, 'worker processes started').toBeLessThanOrEqual(4);
       expect(s.proc.exitCode, 'the server is still running').toBeNull();
     } finally {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, settled, uploadOk } from '../support/api.js';
 import { bigTextPdf, pagePhrase, spawnServer, withDb, workerPids, type ChildServer } from '../support/child-server.js';
-import { textPdf } from '../support/pdfs.js';
+import { memoryBombPdf, textPdf } from '../support/pdfs.js';
 
 const PAGES = 1300;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -96,5 +96,31 @@ describe('an extraction worker killed mid-document', () => {
 
     const after = await ingest(server.url, { name: 'after.pdf', data: await textPdf([['Still serving after repeated worker deaths.']]) });
     expect(after).toMatchObject({ status: 'ready', pages: 1 });
+  });
+});
+
+describe('a decompression bomb over the worker memory limit', () => {
+  it('kills its worker every time and ends failed with PDF_TOO_COMPLEX; a fresh worker reads the next document', { timeout: 240_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-bomb-'));
+    const limited = await spawnServer(dir, { INGEST_WORKERS: '1', PARSE_MAX_RSS_MB: '300' });
+    try {
+      const seen = new Set<number>();
+      const sampler = setInterval(() => workerPids(limited).forEach((pid) => seen.add(pid)), 20);
+      const bomb = await ingest(limited.url, { name: 'bomb.pdf', data: await memoryBombPdf(900) });
+      clearInterval(sampler);
+      expect(bomb.status).toBe('failed');
+      expect(bomb.error?.code).toBe('PDF_TOO_COMPLEX');
+      expect(bomb.error?.message).toMatch(/more than 300 MB of memory/);
+      // The worker was killed at page 2, the page was tried once more on a fresh worker, and then the file blamed.
+      const alive = new Set(workerPids(limited));
+      const killed = [...seen].filter((pid) => !alive.has(pid));
+      console.log(`worker-crash: the bomb was given up after ${killed.length} workers were killed`);
+      expect(killed).toHaveLength(2);
+      const after = await ingest(limited.url, { name: 'after.pdf', data: await textPdf([['Read after the bomb.']]) });
+      expect(after).toMatchObject({ status: 'ready', pages: 1 });
+    } finally {
+      await limited.kill9();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,18 +5,12 @@
  * A worker that reports an ordinary parse error (not a PDF, a wrong password) is kept for the next document; one
  * that died, hit a limit or was recycled is replaced. The HTTP server's event loop never runs pdf.js.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { IngestError, WorkerDiedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
+import { rssMb, spawnWorker, type Slot } from './worker-process.js';
 
-const require = createRequire(import.meta.url);
-const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+export { rssMb, type Slot } from './worker-process.js';
 const RSS_POLL_MS = 100;
 /** A worker whose memory grew past this after a document is replaced (pdf.js keeps caches per process). */
 const RECYCLE_RSS_MB = 900;
@@ -61,24 +55,6 @@ export interface ExtractHandlers {
   onPage(page: ExtractedPage): void | Promise<void>;
 }
 
-export interface Slot {
-  child: ChildProcess | null;
-  ready: Promise<void> | null;
-  jobs: number;
-  stderrTail: string;
-}
-
-/** Resident set size of a process in MiB, from /proc (Linux); null where unavailable. */
-export function rssMb(pid: number): number | null {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 export class ExtractionPool {
   private readonly slots: Slot[];
   private readonly idle: Slot[];
@@ -99,39 +75,9 @@ export class ExtractionPool {
   }
 
   private spawn(slot: Slot): Promise<void> {
-    const child = fork(WORKER_FILE, [], {
-      execArgv: ['--import', TSX_LOADER, `--max-old-space-size=${this.opts.maxRssMb}`],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
+    return spawnWorker(slot, this.opts.maxRssMb, this.opts.log, () => {
+      if (this.warmed && !this.closed) setTimeout(() => this.ensureSpawned(slot), 1000).unref();
     });
-    slot.child = child;
-    slot.jobs = 0;
-    // An IPC write to a worker that just died (EPIPE) must not become an uncaught 'error' in the server.
-    child.on('error', (err) => this.opts.log.warn({ err }, 'extraction worker channel error'));
-    slot.stderrTail = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      slot.stderrTail = (slot.stderrTail + d.toString('utf8')).slice(-2000);
-    });
-    child.on('exit', () => {
-      if (slot.child === child) {
-        slot.child = null;
-        slot.ready = null;
-        if (this.warmed && !this.closed) setTimeout(() => this.ensureSpawned(slot), 1000).unref();
-      }
-    });
-    slot.ready = new Promise<void>((resolve, reject) => {
-      const onMsg = (m: WorkerMessage) => {
-        if (m.type === 'ready') {
-          child.off('message', onMsg);
-          child.off('exit', onExit);
-          resolve();
-        }
-      };
-      const onExit = (code: number | null) => reject(new Error(`extraction worker exited during start-up (code ${code}): ${slot.stderrTail.slice(-500)}`));
-      child.on('message', onMsg);
-      child.once('exit', onExit);
-    });
-    return slot.ready;
   }
 
   /**
