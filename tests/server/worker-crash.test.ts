@@ -20,7 +20,7 @@ let server: ChildServer;
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-worker-crash-'));
-  server = await spawnServer(dataDir, { INGEST_WORKERS: '2' });
+  server = await spawnServer(dataDir, { INGEST_WORKERS: '2' }, 120_000);
 });
 
 afterAll(async () => {
@@ -102,11 +102,15 @@ describe('an extraction worker killed mid-document', () => {
 describe('a decompression bomb over the worker memory limit', () => {
   it('kills its worker every time and ends failed with PDF_TOO_COMPLEX; a fresh worker reads the next document', { timeout: 240_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-bomb-'));
-    const limited = await spawnServer(dir, { INGEST_WORKERS: '1', PARSE_MAX_RSS_MB: '300' });
+    const limited = await spawnServer(dir, { INGEST_WORKERS: '1', PARSE_MAX_RSS_MB: '300' }, 120_000);
     try {
       const seen = new Set<number>();
       const sampler = setInterval(() => workerPids(limited).forEach((pid) => seen.add(pid)), 20);
-      const bomb = await ingest(limited.url, { name: 'bomb.pdf', data: await memoryBombPdf(900) });
+      const t0 = Date.now();
+      const data = await memoryBombPdf(420);
+      const t1 = Date.now();
+      const bomb = await ingest(limited.url, { name: 'bomb.pdf', data });
+      console.log(`worker-crash: bomb made in ${t1 - t0} ms (${data.length} bytes), settled in ${Date.now() - t1} ms`);
       clearInterval(sampler);
       expect(bomb.status).toBe('failed');
       expect(bomb.error?.code).toBe('PDF_TOO_COMPLEX');
@@ -117,7 +121,7 @@ describe('a decompression bomb over the worker memory limit', () => {
       console.log(`worker-crash: the bomb was given up after ${killed.length} workers were killed`);
       expect(killed).toHaveLength(2);
       const after = await ingest(limited.url, { name: 'after.pdf', data: await textPdf([['Read after the bomb.']]) });
-      expect(after).toMatchObject({ status: 'ready', pages: 1 });
+      expect(after, `${JSON.stringify(after)}\n${limited.output()}`).toMatchObject({ status: 'ready', pages: 1 });
     } finally {
       await limited.kill9();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -46,14 +46,14 @@ export function garbagePdf(bytes = 4096, seed = 7): Uint8Array {
 }
 
 /**
- * A decompression bomb: page 1 is ordinary text, page 2's content stream is `inflatedMb` MiB of spaces deflated to
- * about a thousandth of that. A reader that decodes the stream holds all of it in memory at once.
+ * A decompression bomb: page 1 is ordinary text, page 2's content stream is `inflatedMb` MiB of spaces deflated (to
+ * about a hundredth of that). A reader that decodes the stream holds all of it in memory at once.
  */
 export async function memoryBombPdf(inflatedMb: number): Promise<Uint8Array> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const font = await doc.embedFont(StandardFonts.Helvetica);
   doc.addPage([612, 792]).drawText('An ordinary first page before the bomb.', { x: 72, y: 720, size: 12, font });
-  const deflate = zlib.createDeflate({ level: 9 });
+  const deflate = zlib.createDeflate({ level: 1 });
   const parts: Buffer[] = [];
   deflate.on('data', (d: Buffer) => parts.push(d));
   const done = new Promise((resolve) => deflate.on('end', resolve));
