@@ -70,6 +70,19 @@ export class IngestError extends Error {
   }
 }
 
+/**
+ * An extraction worker died while reading a document: killed from outside (the OOM killer, an operator), out of
+ * memory, or over the worker memory limit. Unlike an error the worker reports, this may not be the file's fault:
+ * the pages not yet read are retried on a fresh worker, and the document fails only when the file kills
+ * workers again.
+ */
+export class WorkerDiedError extends IngestError {
+  constructor(code: 'PDF_MALFORMED' | 'PDF_TOO_COMPLEX', message?: string) {
+    super(code, message);
+    this.name = 'WorkerDiedError';
+  }
+}
+
 export function isDiskFull(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL';

@@ -196,3 +196,29 @@ export async function bigTextPdf(pages = 300): Promise<Uint8Array> {
 export function listDir(dir: string): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
 }
+
+/**
+ * Process ids whose parent is `pid` (and whose command line contains `match`, when given), read from /proc
+ * (Linux). The extraction workers of a server started with `spawnServer` are its direct children
+ * (`child_process.fork` of ingest/worker.ts); so is tsx's esbuild service, which `workerPids` leaves out.
+ */
+export function childPids(pid: number, match?: string): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command name, which is in parentheses and may itself contain spaces or parentheses.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== pid || fields[0] === 'Z') continue;
+      if (match && !fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(match)) continue;
+      out.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** The extraction worker processes of a server started with `spawnServer`. */
+export const workerPids = (server: ChildServer): number[] => childPids(server.proc.pid!, `ingest${path.sep}worker.ts`);

@@ -46,6 +46,28 @@ export function garbagePdf(bytes = 4096, seed = 7): Uint8Array {
 }
 
 /**
+ * A decompression bomb: page 1 is ordinary text, page 2's content stream is `inflatedMb` MiB of spaces deflated (to
+ * about a hundredth of that). A reader that decodes the stream holds all of it in memory at once.
+ */
+export async function memoryBombPdf(inflatedMb: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  doc.addPage([612, 792]).drawText('An ordinary first page before the bomb.', { x: 72, y: 720, size: 12, font });
+  const deflate = zlib.createDeflate({ level: 1 });
+  const parts: Buffer[] = [];
+  deflate.on('data', (d: Buffer) => parts.push(d));
+  const done = new Promise((resolve) => deflate.on('end', resolve));
+  const chunk = Buffer.alloc(1024 * 1024, 0x20);
+  for (let i = 0; i < inflatedMb; i++) if (!deflate.write(chunk)) await new Promise((r) => deflate.once('drain', r));
+  deflate.end();
+  await done;
+  const packed = Buffer.concat(parts);
+  const stream = doc.context.stream(packed, { Filter: 'FlateDecode', Length: packed.length });
+  doc.addPage([612, 792]).node.set(PDFName.of('Contents'), doc.context.register(stream));
+  return doc.save({ useObjectStreams: false, updateFieldAppearances: false });
+}
+
+/**
  * A one-page PDF whose catalog, page tree, page and font live in one compressed object stream (found through an
  * xref stream), as many producers write them, together with `neighbour`: one more object in the same stream that
  * nothing refers to, stored last (or first). Poppler reads each object of a stream on its own, so a damaged

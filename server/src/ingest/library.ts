@@ -52,10 +52,10 @@ export class Library {
     const response: UploadResponse = { documents: [], rejected: [] };
     let firstError: AppError | null = null;
     let created = 0;
-    for (const f of incoming) {
+    for (const [i, f] of incoming.entries()) {
       const name = cleanDisplayName(f.originalName, MAX_DOCUMENT_NAME_CHARS);
       try {
-        const result = await this.acceptOne(f, name);
+        const result = await this.acceptOne(f, name, i + 1);
         if (!result.duplicate) created++;
         response.documents.push(result);
       } catch (err) {
@@ -71,14 +71,15 @@ export class Library {
     return { response, created };
   }
 
-  private async acceptOne(f: IncomingFile, name: string) {
+  /** `seq`: the file's place in its upload, which orders the queue round-robin across uploads. */
+  private async acceptOne(f: IncomingFile, name: string, seq: number) {
     if (f.size < PDF_MAGIC.length) throw emptyFile(name);
     if (!readHead(f.path).includes(PDF_MAGIC, 0, 'latin1')) throw notAPdf(name);
     const digest = await sha256(f.path);
     const existing = this.docs.getBySha256(digest);
     if (existing) {
       // Uploading a failed document again is a retry.
-      if (existing.status === 'failed') this.docs.requeue(existing.id);
+      if (existing.status === 'failed') this.docs.requeue(existing.id, seq);
       const status = existing.status === 'failed' ? 'queued' : existing.status;
       return { id: existing.id, name: existing.name, status, duplicate: true };
     }
@@ -86,7 +87,7 @@ export class Library {
     // File first, row second: a crash in between leaves an orphan file that start-up removes, never a row
     // pointing at nothing.
     this.files.adopt(f.path, id);
-    const { row, created } = this.docs.insertOrGet({ id, name, sha256: digest, bytes: f.size });
+    const { row, created } = this.docs.insertOrGet({ id, name, sha256: digest, bytes: f.size, uploadSeq: seq });
     if (!created) this.files.remove(id);
     return { id: row.id, name: row.name, status: row.status, duplicate: !created };
   }

@@ -2,24 +2,25 @@
  * A pool of extraction worker processes. Each document is parsed in a child process under a wall-clock limit,
  * a per-page progress limit and a resident-memory limit (worker_threads' resourceLimits do not cover the
  * ArrayBuffers pdf.js decodes streams into, so memory is watched from outside and enforced with SIGKILL).
- * A killed or crashed worker is replaced on the next job; the HTTP server's event loop never runs pdf.js.
+ * A worker that reports an ordinary parse error (not a PDF, a wrong password) is kept for the next document; one
+ * that died, hit a limit or was recycled is replaced. The HTTP server's event loop never runs pdf.js.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { IngestError } from '../errors.js';
+import { IngestError, WorkerDiedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
+import { rssMb, spawnWorker, type Slot } from './worker-process.js';
 
-const require = createRequire(import.meta.url);
-const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+export { rssMb, type Slot } from './worker-process.js';
 const RSS_POLL_MS = 100;
 /** A worker whose memory grew past this after a document is replaced (pdf.js keeps caches per process). */
 const RECYCLE_RSS_MB = 900;
 const RECYCLE_AFTER_JOBS = 200;
+/** A worker that dies while starting (before it got any document) is started again this many times in all. */
+const START_ATTEMPTS = 3;
+const CRASH_MESSAGE = 'The PDF crashed the parser and could not be read.';
+
+/** How a job ended, as the worker reported it: its pages all sent, or an ordinary error (the worker is fine). */
+type RunOutcome = { failedPages: number; error?: undefined } | { error: IngestError };
 
 export interface PoolOptions {
   size: number;
@@ -54,24 +55,6 @@ export interface ExtractHandlers {
   onPage(page: ExtractedPage): void | Promise<void>;
 }
 
-export interface Slot {
-  child: ChildProcess | null;
-  ready: Promise<void> | null;
-  jobs: number;
-  stderrTail: string;
-}
-
-/** Resident set size of a process in MiB, from /proc (Linux); null where unavailable. */
-export function rssMb(pid: number): number | null {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
 export class ExtractionPool {
   private readonly slots: Slot[];
   private readonly idle: Slot[];
@@ -92,39 +75,9 @@ export class ExtractionPool {
   }
 
   private spawn(slot: Slot): Promise<void> {
-    const child = fork(WORKER_FILE, [], {
-      execArgv: ['--import', TSX_LOADER, `--max-old-space-size=${this.opts.maxRssMb}`],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      serialization: 'json',
+    return spawnWorker(slot, this.opts.maxRssMb, this.opts.log, () => {
+      if (this.warmed && !this.closed) setTimeout(() => this.ensureSpawned(slot), 1000).unref();
     });
-    slot.child = child;
-    slot.jobs = 0;
-    // An IPC write to a worker that just died (EPIPE) must not become an uncaught 'error' in the server.
-    child.on('error', (err) => this.opts.log.warn({ err }, 'extraction worker channel error'));
-    slot.stderrTail = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      slot.stderrTail = (slot.stderrTail + d.toString('utf8')).slice(-2000);
-    });
-    child.on('exit', () => {
-      if (slot.child === child) {
-        slot.child = null;
-        slot.ready = null;
-        if (this.warmed && !this.closed) setTimeout(() => this.ensureSpawned(slot), 1000).unref();
-      }
-    });
-    slot.ready = new Promise<void>((resolve, reject) => {
-      const onMsg = (m: WorkerMessage) => {
-        if (m.type === 'ready') {
-          child.off('message', onMsg);
-          child.off('exit', onExit);
-          resolve();
-        }
-      };
-      const onExit = (code: number | null) => reject(new Error(`extraction worker exited during start-up (code ${code}): ${slot.stderrTail.slice(-500)}`));
-      child.on('message', onMsg);
-      child.once('exit', onExit);
-    });
-    return slot.ready;
   }
 
   /**
@@ -190,19 +143,34 @@ export class ExtractionPool {
       throw new Error('extraction pool is closed');
     }
     const slot = opts.slot ?? (await this.acquire());
+    let outcome: RunOutcome;
     try {
-      if (!slot.child || !slot.ready) this.spawn(slot);
-      await slot.ready;
-      const result = await this.run(slot, file, { ...limits, firstPage: opts.firstPage, lastPage: opts.lastPage }, handlers);
+      await this.started(slot);
+      outcome = await this.run(slot, file, { ...limits, firstPage: opts.firstPage, lastPage: opts.lastPage }, handlers);
       slot.jobs++;
       const rss = slot.child?.pid ? rssMb(slot.child.pid) : null;
       if ((rss !== null && rss > RECYCLE_RSS_MB) || slot.jobs >= RECYCLE_AFTER_JOBS) this.kill(slot);
-      return result;
     } catch (err) {
+      // The worker died, hit a limit, or a handler failed while it was still sending pages: replace it.
       this.kill(slot);
       throw err;
     } finally {
       this.release(slot);
+    }
+    if (outcome.error) throw outcome.error;
+    return { failedPages: outcome.failedPages };
+  }
+
+  /** The slot's worker, started if needed; one that dies while starting (no document involved) is started again. */
+  private async started(slot: Slot): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (!slot.child || !slot.ready) this.spawn(slot);
+        await slot.ready;
+        return;
+      } catch (err) {
+        if (attempt >= START_ATTEMPTS || this.closed) throw err;
+      }
     }
   }
 
@@ -211,8 +179,10 @@ export class ExtractionPool {
     file: string,
     limits: { maxPages: number; maxChars: number; firstPage?: number; lastPage?: number },
     handlers: ExtractHandlers,
-  ): Promise<{ failedPages: number }> {
-    const child = slot.child!;
+  ): Promise<RunOutcome> {
+    const child = slot.child;
+    // Killed between start-up and this job: a death like any other.
+    if (!child?.connected) return Promise.reject(new WorkerDiedError('PDF_MALFORMED', CRASH_MESSAGE));
     const jobId = this.nextJobId++;
     return new Promise((resolve, reject) => {
       let settled = false;
@@ -222,7 +192,7 @@ export class ExtractionPool {
       /** Once set, queued handlers are skipped: the extraction has failed or been given up. */
       let failed = false;
 
-      const finish = (err: Error | null, value?: { failedPages: number }) => {
+      const finish = (err: Error | null, value?: RunOutcome) => {
         if (settled) return;
         settled = true;
         if (err) failed = true;
@@ -283,14 +253,14 @@ export class ExtractionPool {
           case 'error':
             if (pageTimer) clearTimeout(pageTimer);
             if (m.detail) this.opts.log.info({ code: m.code, detail: m.detail }, 'extraction failed');
-            enqueue(() => finish(new IngestError(m.code, m.message || undefined)));
+            enqueue(() => finish(null, { error: new IngestError(m.code, m.message || undefined) }));
             return;
         }
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         const oom = /heap limit|out of memory|allocation failed/i.test(slot.stderrTail);
         this.opts.log.warn({ code, signal, oom }, 'extraction worker died');
-        finish(oom ? new IngestError('PDF_TOO_COMPLEX') : new IngestError('PDF_MALFORMED', 'The PDF crashed the parser and could not be read.'));
+        finish(oom ? new WorkerDiedError('PDF_TOO_COMPLEX') : new WorkerDiedError('PDF_MALFORMED', CRASH_MESSAGE));
       };
       child.on('message', onMessage);
       child.once('exit', onExit);
@@ -308,7 +278,7 @@ export class ExtractionPool {
           if (rss > this.peakWorkerRssMb) this.peakWorkerRssMb = rss;
           if (rss > this.opts.maxRssMb) {
             this.kill(slot);
-            finish(new IngestError('PDF_TOO_COMPLEX', `Reading the PDF needed more than ${this.opts.maxRssMb} MB of memory; it may be a decompression bomb or extremely complex.`));
+            finish(new WorkerDiedError('PDF_TOO_COMPLEX', `Reading the PDF needed more than ${this.opts.maxRssMb} MB of memory; it may be a decompression bomb or extremely complex.`));
           }
         }, RSS_POLL_MS),
       );

@@ -4,13 +4,19 @@
  * its largest remaining range (the range's worker is told to stop at the middle). Documents therefore finish
  * in the order they arrived, each on both cores, instead of two documents each crawling on one core; a worker
  * freed by a short range picks up work from a long one, so neither core idles while pages remain.
+ *
+ * A worker that dies mid-range (killed from outside, out of memory) does not fail the document: the rest of its
+ * range, from the first page not yet handed on, is read again on a fresh worker. The file is blamed only when it
+ * kills a worker again at the same page, or kills MAX_WORKER_DEATHS workers in all.
  */
-import { IngestError } from '../errors.js';
+import { IngestError, WorkerDiedError } from '../errors.js';
 import type { ExtractControl, ExtractedPage, ExtractionPool, Slot } from './pool.js';
 import { tooMuchTextMessage } from './protocol.js';
 
 /** Ranges shorter than this are not split further (a new range costs a document open in another worker). */
 export const STEAL_MIN_PAGES = 12;
+/** Worker deaths one document may cause before it is failed (at the same page, the second one fails it). */
+export const MAX_WORKER_DEATHS = 3;
 
 export interface DocumentExtractionHandlers {
   onMeta(meta: { numPages: number; title: string | null }): void | Promise<void>;
@@ -39,6 +45,9 @@ export class DocumentExtraction {
   private failed = false;
   /** Characters of the distinct pages read so far: the document's text limit counts over all its ranges. */
   private chars = 0;
+  private deaths = 0;
+  /** The page each worker death happened at (the first page its range had not handed on). */
+  private readonly deathPages = new Set<number>();
   /** How many ranges the document was read in (for tests and benchmarks). */
   rangeCount = 0;
 
@@ -100,6 +109,23 @@ export class DocumentExtraction {
     return true;
   }
 
+  /**
+   * The worker reading `range` died: read the rest of the range on another (fresh) worker, unless the file has
+   * already killed one at this page, or too many in all. True when the range was taken up again.
+   */
+  private resumeAfterDeath(range: Range, err: unknown): boolean {
+    if (!(err instanceof WorkerDiedError) || this.failed) return false;
+    const from = range.next;
+    if (++this.deaths >= MAX_WORKER_DEATHS || this.deathPages.has(from)) return false;
+    this.deathPages.add(from);
+    range.done = true;
+    // Pages that had arrived but were not handed on are read again; pages handed on are kept (and stored).
+    if (from <= Math.min(range.last, this.numPages ?? Number.MAX_SAFE_INTEGER)) {
+      this.startRange(from, range.last, undefined, this.numPages === null);
+    }
+    return true;
+  }
+
   private startRange(first: number, last: number, slot: Slot | undefined, reportMeta: boolean): void {
     const range: Range = { next: first, received: first - 1, last, control: null, done: false };
     this.ranges.push(range);
@@ -135,6 +161,7 @@ export class DocumentExtraction {
         { firstPage: first, lastPage: last === Number.MAX_SAFE_INTEGER ? undefined : last, slot },
       )
       .catch((err: unknown) => {
+        if (this.resumeAfterDeath(range, err)) return { failedPages: 0 };
         // One range failed: the document fails, so the other ranges stop at their next page.
         this.failed = true;
         for (const r of this.ranges) if (r !== range && !r.done && r.control) r.control.stopAfter(0);

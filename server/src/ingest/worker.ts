@@ -83,7 +83,12 @@ async function extract(req: ExtractRequest): Promise<void> {
     stopAtErrors: false,
     verbosity: 0,
   });
-  const doc = await task.promise;
+  // Not a PDF, a wrong password: the error goes to the parent, and this worker stays for the next document, so
+  // the half-opened document must not stay behind in it.
+  const doc = await task.promise.catch(async (err: unknown) => {
+    await task.destroy().catch(() => undefined);
+    throw err;
+  });
   try {
     const numPages = doc.numPages;
     if (numPages > req.maxPages) {

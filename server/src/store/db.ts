@@ -102,6 +102,12 @@ const MIGRATIONS: string[] = [
   -- shows the same marks. NULL for questions and for answers stored before the check existed.
   ALTER TABLE messages ADD COLUMN verification TEXT;
   `,
+  `
+  -- A document's place in its upload (1 for the first file of a request): queued documents are taken by this,
+  -- then by age, so uploads take turns and a later upload never waits behind all of an earlier one.
+  ALTER TABLE documents ADD COLUMN upload_seq INTEGER NOT NULL DEFAULT 1;
+  CREATE INDEX documents_queue ON documents(status, upload_seq, created_at);
+  `,
 ];
 
 export function openDb(dataDir: string): Db {

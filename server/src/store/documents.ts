@@ -16,6 +16,8 @@ export interface DocumentRow {
   title: string | null;
   context: string | null;
   processing_ms: number | null;
+  /** The document's place in the upload that brought it (1-based); orders the queue across uploads. */
+  upload_seq: number;
   created_at: string;
   updated_at: string;
 }
@@ -70,14 +72,14 @@ export class DocumentStore {
   constructor(private readonly db: Db) {}
 
   /** Insert a queued document, or return the existing one with the same bytes. */
-  insertOrGet(doc: { id: string; name: string; sha256: string; bytes: number }): { row: DocumentRow; created: boolean } {
+  insertOrGet(doc: { id: string; name: string; sha256: string; bytes: number; uploadSeq?: number }): { row: DocumentRow; created: boolean } {
     const t = now();
     const info = this.db
       .prepare(
-        `INSERT INTO documents (id, name, sha256, bytes, status, created_at, updated_at)
-         VALUES (@id, @name, @sha256, @bytes, 'queued', @t, @t) ON CONFLICT(sha256) DO NOTHING`,
+        `INSERT INTO documents (id, name, sha256, bytes, status, upload_seq, created_at, updated_at)
+         VALUES (@id, @name, @sha256, @bytes, 'queued', @seq, @t, @t) ON CONFLICT(sha256) DO NOTHING`,
       )
-      .run({ ...doc, t });
+      .run({ id: doc.id, name: doc.name, sha256: doc.sha256, bytes: doc.bytes, seq: doc.uploadSeq ?? 1, t });
     const row = this.db.prepare('SELECT * FROM documents WHERE sha256 = ?').get(doc.sha256) as DocumentRow;
     return { row, created: info.changes === 1 };
   }
@@ -115,12 +117,15 @@ export class DocumentStore {
     return new Set((this.db.prepare('SELECT id FROM documents').all() as { id: string }[]).map((r) => r.id));
   }
 
-  /** Take the oldest queued document for processing. */
+  /**
+   * Take the next queued document for processing: round-robin across uploads (each upload's first file, oldest
+   * upload first, then each upload's second file, ...), so that one upload of many files cannot starve another.
+   */
   claimNext(): DocumentRow | undefined {
     return this.db
       .prepare(
         `UPDATE documents SET status = 'processing', attempts = attempts + 1, pages_done = 0, updated_at = ?
-         WHERE id = (SELECT id FROM documents WHERE status = 'queued' ORDER BY created_at, id LIMIT 1)
+         WHERE id = (SELECT id FROM documents WHERE status = 'queued' ORDER BY upload_seq, created_at, id LIMIT 1)
          RETURNING *`,
       )
       .get(now()) as DocumentRow | undefined;
@@ -198,10 +203,14 @@ export class DocumentStore {
       .run(code, message, processingMs === null ? null : Math.round(processingMs), now(), id);
   }
 
-  requeue(id: string): void {
+  /** Queue a document again; `uploadSeq` gives it its place in a new upload (a retry by uploading it again). */
+  requeue(id: string, uploadSeq?: number): void {
     this.db
-      .prepare(`UPDATE documents SET status = 'queued', pages_done = 0, error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?`)
-      .run(now(), id);
+      .prepare(
+        `UPDATE documents SET status = 'queued', pages_done = 0, error_code = NULL, error_message = NULL, updated_at = ?,
+         upload_seq = COALESCE(?, upload_seq) WHERE id = ?`,
+      )
+      .run(now(), uploadSeq ?? null, id);
   }
 
   chunkIds(documentId: string): number[] {

@@ -1,0 +1,69 @@
+/** Starting one extraction worker process (ingest/worker.ts) into a pool slot, and reading a process's memory. */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Logger } from '../logger.js';
+import type { WorkerMessage } from './protocol.js';
+
+const require = createRequire(import.meta.url);
+const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
+const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+
+/** One place in the pool: its worker process (null until started, and after it exited), and what it has done. */
+export interface Slot {
+  child: ChildProcess | null;
+  ready: Promise<void> | null;
+  jobs: number;
+  stderrTail: string;
+}
+
+/** Resident set size of a process in MiB, from /proc (Linux); null where unavailable. */
+export function rssMb(pid: number): number | null {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Fork a worker into `slot`; the promise (also `slot.ready`) resolves once it has loaded pdf.js and said so, and
+ * rejects if it exits before. When the worker exits while still the slot's, the slot is emptied and `onGone` runs.
+ */
+export function spawnWorker(slot: Slot, maxRssMb: number, log: Logger, onGone: () => void): Promise<void> {
+  const child = fork(WORKER_FILE, [], {
+    execArgv: ['--import', TSX_LOADER, `--max-old-space-size=${maxRssMb}`],
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    serialization: 'json',
+  });
+  slot.child = child;
+  slot.jobs = 0;
+  // An IPC write to a worker that just died (EPIPE) must not become an uncaught 'error' in the server.
+  child.on('error', (err) => log.warn({ err }, 'extraction worker channel error'));
+  slot.stderrTail = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    slot.stderrTail = (slot.stderrTail + d.toString('utf8')).slice(-2000);
+  });
+  child.on('exit', () => {
+    if (slot.child !== child) return;
+    slot.child = null;
+    slot.ready = null;
+    onGone();
+  });
+  slot.ready = new Promise<void>((resolve, reject) => {
+    const onMsg = (m: WorkerMessage) => {
+      if (m.type !== 'ready') return;
+      child.off('message', onMsg);
+      child.off('exit', onExit);
+      resolve();
+    };
+    const onExit = (code: number | null) => reject(new Error(`extraction worker exited during start-up (code ${code}): ${slot.stderrTail.slice(-500)}`));
+    child.on('message', onMsg);
+    child.once('exit', onExit);
+  });
+  return slot.ready;
+}
