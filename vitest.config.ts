@@ -2,6 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 process.env.TZ = 'UTC';
 
+/**
+ * `vitest list` only collects tests: then each worker evaluates the test files in one shared module graph, which
+ * turns a minute of re-importing the server per file into seconds. Runs keep every file isolated.
+ */
+const listing = process.argv[2] === 'list';
+
 export default defineConfig({
   test: {
     // The default output, and one line per skipped suite naming why (missing corpora, no root, …).
@@ -10,6 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'shared',
+          isolate: !listing,
           environment: 'node',
           sequence: { groupOrder: 0 },
           include: ['tests/shared/**/*.test.ts'],
@@ -18,6 +25,7 @@ export default defineConfig({
       {
         test: {
           name: 'shared-jsdom',
+          isolate: !listing,
           environment: 'jsdom',
           include: ['tests/shared/**/*.test.ts'],
           sequence: { groupOrder: 0 },
@@ -26,6 +34,7 @@ export default defineConfig({
       {
         test: {
           name: 'client',
+          isolate: !listing,
           environment: 'jsdom',
           include: ['tests/client/**/*.test.{ts,tsx}'],
           sequence: { groupOrder: 0 },
@@ -34,6 +43,7 @@ export default defineConfig({
       {
         test: {
           name: 'server',
+          isolate: !listing,
           environment: 'node',
           sequence: { groupOrder: 1 },
           include: ['tests/server/**/*.test.ts'],
@@ -48,6 +58,7 @@ export default defineConfig({
         test: {
           // Timing-sensitive runs (health latency while hostile PDFs parse): alone, after the other suites.
           name: 'robustness',
+          isolate: !listing,
           environment: 'node',
           include: ['tests/robustness/**/*.test.ts'],
           sequence: { groupOrder: 3 },
@@ -59,6 +70,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          isolate: !listing,
           environment: 'node',
           // After the server suites: the browser needs a core of its own.
           sequence: { groupOrder: 2 },

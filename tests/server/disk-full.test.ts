@@ -93,6 +93,16 @@ async function expectLibraryIntact(): Promise<void> {
   expect(fs.readdirSync(path.join(dataDir, 'files')).sort()).toEqual(docs.map((d) => `${d.id}.pdf`).sort());
 }
 
+/** Wait until the debounced save has written the index of every ready chunk (the sidecar is renamed into place last). */
+async function indexSaved(): Promise<void> {
+  for (let t = 0; ; t++) {
+    const sidecar = fs.existsSync(`${indexFile()}.json`) ? (JSON.parse(fs.readFileSync(`${indexFile()}.json`, 'utf8')) as { count: number }) : null;
+    if (sidecar?.count === readyChunks()) return;
+    if (t > 100) throw new Error(`the vector index was not saved (sidecar count ${sidecar?.count}, ready chunks ${readyChunks()})`);
+    await sleep(100);
+  }
+}
+
 /** A test of this suite: run here on a tmpfs, reported from its twin in a user namespace, or skipped with the reason. */
 function diskIt(name: string, fn: () => Promise<void>): void {
   it(name, async (ctx) => {
@@ -126,12 +136,7 @@ beforeAll(async () => {
 
 /** Wait until the debounced index save has written every ready chunk; the hash of the saved files. */
 async function savedIndexHash(): Promise<string> {
-  for (let t = 0; ; t++) {
-    const sidecar = fs.existsSync(`${indexFile()}.json`) ? (JSON.parse(fs.readFileSync(`${indexFile()}.json`, 'utf8')) as { count: number }) : null;
-    if (sidecar?.count === readyChunks()) break;
-    if (t > 100) throw new Error('the vector index was never saved');
-    await sleep(100);
-  }
+  await indexSaved();
   return hashFiles(indexFile(), `${indexFile()}.json`);
 }
 
@@ -258,16 +263,14 @@ describe('disk full (DATA_DIR on a 64 MB tmpfs)', () => {
     fs.rmSync(filler, { force: true });
     const retry = await uploadOk(s.url, [{ path: LARGE }, { path: SMALL }]);
     for (const d of retry.documents) expect((await settled(s.url, d.id, 90_000)).status, d.name).toBe('ready');
+    // The next debounced save writes the grown index; only once it has landed may no temp file be left.
+    await indexSaved();
+    expect(hashFiles(indexFile(), `${indexFile()}.json`), 'the grown index on disk').not.toBe(indexHash);
     await expectLibraryIntact();
     const docs = await listDocuments(s.url);
     const large = docs.find((d) => d.name === path.basename(LARGE))!;
     const hits = await search(s.url, { query: 'Apple net sales iPhone Mac services quarter', k: 5 });
     expect(hits.map((h) => h.documentId)).toContain(large.id);
-    // The next debounced save writes the grown index.
-    for (let t = 0; hashFiles(indexFile(), `${indexFile()}.json`) === indexHash; t++) {
-      if (t > 100) throw new Error('the vector index was not saved after space was freed');
-      await sleep(100);
-    }
 
     s = await s.restart();
     expect(s.services.db.pragma('integrity_check', { simple: true })).toBe('ok');

@@ -21,12 +21,6 @@ export function corpusMissing(dir: string): string | null {
   return null;
 }
 
-export function corpusFile(...parts: string[]): string {
-  const p = path.join(CORPORA, ...parts);
-  if (!fs.existsSync(p)) throw new Error(`corpus file missing: ${p} (expected in ${WHERE})`);
-  return p;
-}
-
 export function corpusPdfs(dir: string): string[] {
   const d = path.join(CORPORA, dir);
   return fs
