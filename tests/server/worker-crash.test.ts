@@ -102,7 +102,7 @@ describe('an extraction worker killed mid-document', () => {
 describe('a decompression bomb over the worker memory limit', () => {
   it('kills its worker every time and ends failed with PDF_TOO_COMPLEX; a fresh worker reads the next document', { timeout: 240_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-bomb-'));
-    const limited = await spawnServer(dir, { INGEST_WORKERS: '1', PARSE_MAX_RSS_MB: '300' }, 120_000);
+    const limited = await spawnServer(dir, { INGEST_WORKERS: '1', PARSE_MAX_RSS_MB: '550' }, 120_000);
     try {
       const seen = new Set<number>();
       const sampler = setInterval(() => workerPids(limited).forEach((pid) => seen.add(pid)), 20);
@@ -114,7 +114,7 @@ describe('a decompression bomb over the worker memory limit', () => {
       clearInterval(sampler);
       expect(bomb.status).toBe('failed');
       expect(bomb.error?.code).toBe('PDF_TOO_COMPLEX');
-      expect(bomb.error?.message).toMatch(/more than 300 MB of memory/);
+      expect(bomb.error?.message).toMatch(/more than 550 MB of memory/);
       // The worker was killed at page 2, the page was tried once more on a fresh worker, and then the file blamed.
       const alive = new Set(workerPids(limited));
       const killed = [...seen].filter((pid) => !alive.has(pid));
