@@ -7,7 +7,7 @@ process.env.TZ = 'UTC';
 export default defineConfig({
   test: {
     environment: 'node',
-    include: ['tests/models/**/*.int.test.ts'],
+    include: ['tests/models/**/*.int.test.ts', 'tests/server/local-embedder-real.test.ts'],
     maxWorkers: 1,
     testTimeout: 240_000,
     hookTimeout: 700_000,
