@@ -80,7 +80,9 @@ async function generate(body, onText, signal) {
     },
   });
   const diff = sequence.tokenMeter.diff(before);
-  const usage = { prompt_tokens: diff.usedInputTokens, completion_tokens: diff.usedOutputTokens, total_tokens: diff.usedInputTokens + diff.usedOutputTokens };
+  // The meter counts only tokens evaluated now (a shared prefix is reused), so the prompt is counted whole.
+  const prompt = chat.chatWrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer).length;
+  const usage = { prompt_tokens: prompt, completion_tokens: diff.usedOutputTokens, total_tokens: prompt + diff.usedOutputTokens };
   return { text: res.response, finish: FINISH[res.metadata.stopReason] ?? 'stop', usage, firstMs, totalMs: performance.now() - t0 };
 }
 
