@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { Source } from '@pagewise/shared';
 import { CitationFilter } from '../../server/src/answer/citations.js';
 import { retryDelayMs } from '../../server/src/answer/llm.js';
+import { NO_CITATION_NOTE } from '../../server/src/answer/fallbacks.js';
 import {
+  ANSWER_REMINDER,
   buildAnswerPrompt,
   buildExpandPrompt,
   buildRewritePrompt,
@@ -224,7 +226,7 @@ describe('buildAnswerPrompt', () => {
   it('sends the rules, earlier turns without reasoning, and the passages with the question last', () => {
     const history = [
       { role: 'user' as const, content: 'What happened?' },
-      { role: 'assistant' as const, content: '<think>private chain of thought</think>\nTrees [1].' },
+      { role: 'assistant' as const, content: `<think>private chain of thought</think>\nTrees [1].\n\n${NO_CITATION_NOTE}` },
     ];
     const sources = [source(1), source(2)];
     const { messages, sources: kept } = buildAnswerPrompt(history, 'And the weather?', sources, budget);
@@ -233,7 +235,7 @@ describe('buildAnswerPrompt', () => {
       { role: 'system', content: SYSTEM_PROMPT },
       { role: 'user', content: 'What happened?' },
       { role: 'assistant', content: 'Trees [1].' },
-      { role: 'user', content: `${formatPassages(sources)}\n\nQuestion: And the weather?` },
+      { role: 'user', content: `${formatPassages(sources)}\n\nQuestion: And the weather?\n\n${ANSWER_REMINDER}` },
     ]);
     expect(JSON.stringify(messages)).not.toContain('private chain of thought');
   });

@@ -9,6 +9,7 @@ import type { SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore } from '../store/conversations.js';
 import { CitationFilter } from './citations.js';
+import { uncitedNote } from './fallbacks.js';
 import { LlmError, type ChatModel, type Completion } from './llm.js';
 import { buildAnswerPrompt, buildExpandPrompt, buildRewritePrompt, parseQueryLines } from './prompt.js';
 import { searchWordings } from './retrieve.js';
@@ -139,6 +140,12 @@ export class ChatService {
     if (tail) {
       answer += tail;
       emit({ type: 'answer', delta: tail });
+    }
+    // A finished answer that cites nothing (small models often don't) is marked as such, unless it abstained.
+    const note = failure || signal.aborted || finishReason !== 'stop' ? '' : uncitedNote(answer, filter.cited.length);
+    if (note) {
+      answer += note;
+      emit({ type: 'answer', delta: note });
     }
 
     const citations: Citation[] = filter.cited.map((n) => byNumber.get(n)!);
