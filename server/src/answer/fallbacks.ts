@@ -23,3 +23,41 @@ export function uncitedNote(answer: string, cited: number): string {
   if (cited > 0 || !answer.trim() || isAbstention(answer)) return '';
   return `\n\n${NO_CITATION_NOTE}`;
 }
+
+/** The answer when the model wrote its instructions back instead of answering (a base model does). */
+export const ECHO_NOTE =
+  '_The model repeated its instructions instead of answering, so there is no written answer: the passages found for your question are listed under Sources._';
+
+const ECHO_PROBE = 48;
+const squash = (s: string) => s.replace(/\s+/g, ' ').trim();
+
+/**
+ * Holds back the first characters of an answer until it is clear whether the model is copying the prompt's own
+ * text (rules, reminder). Short answers are never taken for an echo.
+ */
+export class EchoGuard {
+  private held = '';
+  private decided = false;
+  echoed = false;
+
+  constructor(private readonly prompts: string[]) {}
+
+  push(text: string): string {
+    if (this.decided) return text;
+    this.held += text;
+    return squash(this.held).length < ECHO_PROBE ? '' : this.decide();
+  }
+
+  flush(): string {
+    return this.decided ? '' : this.decide();
+  }
+
+  private decide(): string {
+    this.decided = true;
+    const head = squash(this.held).slice(0, ECHO_PROBE);
+    this.echoed = head.length >= ECHO_PROBE && this.prompts.some((p) => squash(p).includes(head));
+    const out = this.echoed ? '' : this.held;
+    this.held = '';
+    return out;
+  }
+}
