@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { Source } from '@pagewise/shared';
 import { CitationFilter } from '../../server/src/answer/citations.js';
 import { retryDelayMs } from '../../server/src/answer/llm.js';
+import { NO_CITATION_NOTE } from '../../server/src/answer/fallbacks.js';
 import {
+  ANSWER_REMINDER,
   buildAnswerPrompt,
   buildExpandPrompt,
   buildRewritePrompt,
@@ -121,6 +123,34 @@ describe('CitationFilter', () => {
     expect(filter([input], [1, 2, 3])).toEqual({ text: out, cited });
   });
 
+  // How small open-weight models write their citations (seen in Gemma 3 270M and R1-distill transcripts).
+  it.each([
+    ['[Passage 2]', '[2]', [2]],
+    ['[passage 1, 3]', '[1][3]', [1, 3]],
+    ['[Source 3]', '[3]', [3]],
+    ['[n=2]', '[2]', [2]],
+    ['[#1]', '[1]', [1]],
+    ['[1-3]', '[1][2][3]', [1, 2, 3]],
+    ['[2–3]', '[2][3]', [2, 3]],
+    ['【2†source】', '[2]', [2]],
+    ['[1-900]', '[1-900]', []],
+    ['[Note]', '[Note]', []],
+    ['[passage]', '[passage]', []],
+  ])('small-model marker %j → %j', (input, out, cited) => {
+    expect(filter([input], [1, 2, 3])).toEqual({ text: out, cited });
+  });
+
+  it('reads a worded marker the same however the stream is cut', () => {
+    const text = 'Trees [Passage 1]. Wires [source 2-3] and [n=9]. [Note] Tail.';
+    const whole = filter([text], [1, 2, 3]);
+    expect(whole).toEqual({ text: 'Trees [1]. Wires [2][3] and . [Note] Tail.', cited: [1, 2, 3] });
+    fc.assert(
+      fc.property(cuts(text), (deltas) => {
+        expect(filter(deltas, [1, 2, 3])).toEqual(whole);
+      }),
+    );
+  });
+
   it('gives the same text and citations however the stream is cut', () => {
     const text = 'Trees [1]. Wires [2, 7]. See [docs](http://x). Unknown [9]【3】 and [1][2]. Tail [';
     const whole = filter([text], [1, 2, 3]);
@@ -196,7 +226,7 @@ describe('buildAnswerPrompt', () => {
   it('sends the rules, earlier turns without reasoning, and the passages with the question last', () => {
     const history = [
       { role: 'user' as const, content: 'What happened?' },
-      { role: 'assistant' as const, content: '<think>private chain of thought</think>\nTrees [1].' },
+      { role: 'assistant' as const, content: `<think>private chain of thought</think>\nTrees [1].\n\n${NO_CITATION_NOTE}` },
     ];
     const sources = [source(1), source(2)];
     const { messages, sources: kept } = buildAnswerPrompt(history, 'And the weather?', sources, budget);
@@ -205,7 +235,7 @@ describe('buildAnswerPrompt', () => {
       { role: 'system', content: SYSTEM_PROMPT },
       { role: 'user', content: 'What happened?' },
       { role: 'assistant', content: 'Trees [1].' },
-      { role: 'user', content: `${formatPassages(sources)}\n\nQuestion: And the weather?` },
+      { role: 'user', content: `${formatPassages(sources)}\n\nQuestion: And the weather?\n\n${ANSWER_REMINDER}` },
     ]);
     expect(JSON.stringify(messages)).not.toContain('private chain of thought');
   });

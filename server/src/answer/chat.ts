@@ -10,8 +10,9 @@ import type { SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore } from '../store/conversations.js';
 import { CitationFilter } from './citations.js';
+import { ECHO_NOTE, EchoGuard, uncitedNote } from './fallbacks.js';
 import { LlmError, type ChatModel, type Completion } from './llm.js';
-import { buildAnswerPrompt, buildExpandPrompt, buildRewritePrompt, parseQueryLines } from './prompt.js';
+import { ANSWER_REMINDER, buildAnswerPrompt, buildExpandPrompt, buildRewritePrompt, parseQueryLines, SYSTEM_PROMPT } from './prompt.js';
 import { searchWordings } from './retrieve.js';
 import { stripThink, ThinkSplitter } from './think.js';
 import type { ClaimChecker } from './verify/index.js';
@@ -101,12 +102,20 @@ export class ChatService {
     let usage: Usage | null = null;
     let failure: { code: ErrorCode; message: string } | null = null;
 
-    const onAnswer = (text: string) => {
+    const emitAnswer = (text: string) => {
       const out = filter.push(text);
       if (out) {
         answer += out;
         emit({ type: 'answer', delta: out });
       }
+    };
+    // A model that copies its instructions back (a base model does) is stopped before any of it is shown.
+    const guard = new EchoGuard([SYSTEM_PROMPT, ANSWER_REMINDER]);
+    const stop = new AbortController();
+    const onAnswer = (text: string) => {
+      const out = guard.push(text);
+      if (guard.echoed) stop.abort();
+      else if (out) emitAnswer(out);
     };
     const onReasoning = (text: string) => {
       reasoning += text;
@@ -114,7 +123,7 @@ export class ChatService {
     };
 
     try {
-      for await (const part of this.model.stream(prompt.messages, { signal, maxTokens: this.opts.maxAnswerTokens })) {
+      for await (const part of this.model.stream(prompt.messages, { signal: AbortSignal.any([signal, stop.signal]), maxTokens: this.opts.maxAnswerTokens })) {
         if (part.type === 'finish') {
           finishReason = part.reason;
           usage = part.usage;
@@ -129,7 +138,9 @@ export class ChatService {
         }
       }
     } catch (err) {
-      if (err instanceof LlmError) {
+      if (guard.echoed) {
+        // stopped on purpose
+      } else if (err instanceof LlmError) {
         failure = { code: err.code, message: `The answer could not be completed: ${err.message}.` };
         this.log.warn({ code: err.code, attempts: err.attempts, reason: err.message }, 'model call failed');
       } else if (!signal.aborted) {
@@ -140,14 +151,28 @@ export class ChatService {
     const rest = splitter.flush();
     if (rest.reasoning) onReasoning(rest.reasoning);
     if (rest.answer) onAnswer(rest.answer);
+    const held = guard.flush();
+    if (held) emitAnswer(held);
+    if (guard.echoed) {
+      finishReason = 'echo';
+      answer = ECHO_NOTE;
+      emit({ type: 'answer', delta: ECHO_NOTE });
+    }
     const tail = filter.flush();
     if (tail) {
       answer += tail;
       emit({ type: 'answer', delta: tail });
     }
+    // A finished answer that cites nothing (small models often don't) is marked as such, unless it abstained.
+    const note = failure || signal.aborted || finishReason !== 'stop' ? '' : uncitedNote(answer, filter.cited.length);
+    const finished = finishReason === 'stop' || guard.echoed;
+    if (note) {
+      answer += note;
+      emit({ type: 'answer', delta: note });
+    }
 
     const citations: Citation[] = filter.cited.map((n) => byNumber.get(n)!);
-    const status: MessageStatus = failure ? (answer ? 'incomplete' : 'error') : signal.aborted || finishReason !== 'stop' ? 'incomplete' : 'complete';
+    const status: MessageStatus = failure ? (answer ? 'incomplete' : 'error') : signal.aborted || !finished ? 'incomplete' : 'complete';
     const verification = answer ? await this.verify(answer, sources, signal) : null;
     this.conversations.addMessage(conversationId, {
       id: assistantMessageId,
