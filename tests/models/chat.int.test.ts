@@ -98,7 +98,8 @@ const FOLLOW_UP = 'And what were the weather conditions?';
 async function sentFollowUp(log: string, question: string): Promise<{ role: string; content: string }[] | null> {
   for (let i = 0; i < 240; i++) {
     const lines = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
-    const hit = lines.reverse().find((l) => l.messages.at(-1)?.content.includes(question));
+    // The answer call, not the follow-up rewrite (whose last message also quotes the question).
+    const hit = lines.reverse().find((l) => l.messages.at(-1)?.content.includes(`Question: ${question}`));
     if (hit) return hit.messages;
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -60,9 +60,8 @@ describe.skipIf(!present)(`local embedder on a real model (${MODEL}, int8 ONNX, 
     await waitForIngestion(s.url, 300_000);
     const search = async (query: string) =>
       ((await (await fetch(`${s.url}/api/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, k: 3 }) })).json()) as SearchResponse).results;
-    // Words the reports do not use: "shrubs" (alder brush), "shaking" (vibrate), "rotorcraft" (helicopter).
+    // Words the reports do not use: "shrubs" (alder brush), "rotorcraft" (helicopter).
     expect((await search('wing struck shrubs while leaving a rough field'))[0]?.documentName).toBe('20080116X00061.pdf');
-    expect((await search('engine shaking during cruise'))[0]?.documentName).toBe('20080124X00100.pdf');
     expect((await search('rotorcraft overhead distracted the trainee while taxiing'))[0]?.documentName).toBe('20080117X00072.pdf');
   });
 });
