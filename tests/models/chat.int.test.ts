@@ -50,6 +50,8 @@ interface Asked {
   tokensPerS: number | null;
   conversationId: string;
   status: string;
+  /** The claim check's counts for this answer (the verification event), when there was one. */
+  claims: Record<'supported' | 'partial' | 'unsupported' | 'uncited', number> | null;
 }
 
 let server: ChildServer;
@@ -83,6 +85,7 @@ function record(question: ModelQuestion, events: { e: ChatEvent; at: number }[])
     tokensPerS: tokens && gen && gen > 0 ? (tokens - 1) / (gen / 1000) : null,
     conversationId: of('start')[0]!.e.conversationId,
     status: done!.e.status,
+    claims: of('verification')[0]?.e.counts ?? null,
   };
 }
 
@@ -145,10 +148,12 @@ afterAll(async () => {
   const measured = asked.map((a) => a.tokensPerS).filter((x): x is number => x !== null);
   // Answers stopped early (an echo) carry no usage: then the endpoint's own speed on one completion is reported.
   const tps = measured.length ? median(measured) : await measureSpeed();
+  const claims = { supported: 0, partial: 0, unsupported: 0, uncited: 0 };
+  for (const a of asked) for (const k of Object.keys(claims) as (keyof typeof claims)[]) claims[k] += a.claims?.[k] ?? 0;
   const report = env.MODELS_TEST_REPORT;
   if (report) fs.writeFileSync(report, JSON.stringify(asked, null, 2));
   process.stdout.write(
-    `SUMMARY models chat=${env.LLM_MODEL} embed=${env.EMBED_MODEL} answered=${answered}/${inside.length} citations_ok=${cited}/${inside.length} abstained=${abstained}/${outside.length} ttft_p50_ms=${Math.round(ttft)} tokens_per_s=${tps.toFixed(1)}\n`,
+    `SUMMARY models chat=${env.LLM_MODEL} embed=${env.EMBED_MODEL} answered=${answered}/${inside.length} citations_ok=${cited}/${inside.length} abstained=${abstained}/${outside.length} ttft_p50_ms=${Math.round(ttft)} tokens_per_s=${tps.toFixed(1)} claims supported/partial/unsupported/uncited=${claims.supported}/${claims.partial}/${claims.unsupported}/${claims.uncited}\n`,
   );
 });
 
