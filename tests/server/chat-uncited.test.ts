@@ -38,6 +38,8 @@ describe('answers that break the citation rules', () => {
     expect(only(r.events, 'done').status).toBe('complete');
     const stored = await getConversation(s.url, r.start.conversationId);
     expect(stored.messages[1]!.content).toBe(r.answer);
+    // The model's sentence is an uncited claim; the product's own note is not a claim at all.
+    expect(only(r.events, 'verification').claims.map((c) => [c.text, c.verdict])).toEqual([['The airplane hit trees and wires.', 'uncited']]);
   });
 
   it.each([
@@ -74,6 +76,8 @@ describe('answers that break the citation rules', () => {
     expect(r.answer).toBe(ECHO_NOTE);
     expect(only(r.events, 'citations').citations).toEqual([]);
     expect(only(r.events, 'done')).toMatchObject({ status: 'complete', finishReason: 'echo' });
+    // The product's note stands in for an answer: it holds no claim to check.
+    expect(r.events.filter((e) => e.type === 'verification').flatMap((e) => (e.type === 'verification' ? e.claims : []))).toEqual([]);
     const stored = await getConversation(s.url, r.start.conversationId);
     expect(stored.messages[1]!.content).toBe(ECHO_NOTE);
   });

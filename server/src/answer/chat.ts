@@ -10,7 +10,7 @@ import type { SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore } from '../store/conversations.js';
 import { CitationFilter } from './citations.js';
-import { ECHO_NOTE, EchoGuard, uncitedNote } from './fallbacks.js';
+import { ECHO_NOTE, EchoGuard, NO_CITATION_NOTE, uncitedNote } from './fallbacks.js';
 import { LlmError, type ChatModel, type Completion } from './llm.js';
 import { ANSWER_REMINDER, buildAnswerPrompt, buildExpandPrompt, buildRewritePrompt, parseQueryLines, SYSTEM_PROMPT } from './prompt.js';
 import { searchWordings } from './retrieve.js';
@@ -173,7 +173,8 @@ export class ChatService {
 
     const citations: Citation[] = filter.cited.map((n) => byNumber.get(n)!);
     const status: MessageStatus = failure ? (answer ? 'incomplete' : 'error') : signal.aborted || !finished ? 'incomplete' : 'complete';
-    const verification = answer ? await this.verify(answer, sources, signal) : null;
+    // The product's own notes are not claims of the model's.
+    const verification = answer ? await this.verify(answer, sources, signal, [ECHO_NOTE, NO_CITATION_NOTE]) : null;
     this.conversations.addMessage(conversationId, {
       id: assistantMessageId,
       role: 'assistant',
