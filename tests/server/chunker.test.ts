@@ -84,6 +84,17 @@ describe('PageChunker', () => {
     ]);
   });
 
+  it('drops a piece the splitter emits again as the start of the next one (found by fast-check)', async () => {
+    const text = 'a\n\na\n' + 'x'.repeat(130) + '\na\n';
+    const chunks = await new PageChunker(133, 2).chunkPage(1, text);
+    expectValidChunks(chunks, 1, text, 133);
+    expect(chunks.map((c) => [c.charStart, c.charEnd])).toEqual([
+      [0, 1],
+      [3, 135],
+      [136, 137],
+    ]);
+  });
+
   it('keeps its invariants on pages made of a few repeated lines', async () => {
     const line = fc.constantFrom('a', 'ab', 'Total net sales', 'Total net sales 81,797', '—', 'See accompanying notes.', '表 1 売上高', 'x'.repeat(130));
     const sep = fc.constantFrom('\n', '\n\n', ' ', '. ', ', ');

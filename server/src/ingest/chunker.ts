@@ -91,8 +91,10 @@ export class PageChunker {
   async chunkPage(pageNumber: number, text: string): Promise<PageChunk[]> {
     if (!text.trim()) return [];
     const raw = text.length <= this.chunkSize ? [text] : await this.splitter.splitText(text);
-    const pieces = raw.map((p) => p.trim()).filter(Boolean);
-    const starts = placeChunks(text, pieces, this.chunkOverlap) ?? locateGreedily(text, pieces);
+    const all = raw.map((p) => p.trim()).filter(Boolean);
+    const placed = placeChunks(text, all, this.chunkOverlap);
+    const pieces = placed ? all.filter((_, i) => placed[i] !== null) : all;
+    const starts = placed ? placed.filter((s): s is number => s !== null) : locateGreedily(text, all);
     const title = pageTitle(text);
     return pieces.map((piece, i) => {
       const start = starts[i]!;
@@ -118,25 +120,32 @@ export class PageChunker {
  * the first chunk starts at the first non-space character; each next one starts after the previous start, at
  * most `overlap` characters before the previous end, does not end before it, and starts no later than the next
  * non-space character after it (no text is skipped); the last one ends where the text's content ends.
+ * With a small overlap the splitter can also emit a short piece and then the same text again as the start of the
+ * next piece ("a", then "a\nxxx…"): both would begin at the same character, so when nothing else fits, such a
+ * piece is dropped (null) and the next one takes its place.
  * Depth-first over the candidate occurrences, remembering dead ends. Null when no placement fits.
  */
-export function placeChunks(text: string, pieces: string[], overlap: number): number[] | null {
+export function placeChunks(text: string, pieces: string[], overlap: number): (number | null)[] | null {
   const contentEnd = text.trimEnd().length;
   const nextContent = (from: number) => {
     const i = text.slice(from).search(/\S/);
     return i < 0 ? text.length : from + i;
   };
   const dead = new Set<string>();
-  const place = (k: number, prevStart: number, prevEnd: number): number[] | null => {
+  const place = (k: number, prevStart: number, prevEnd: number): (number | null)[] | null => {
     if (k === pieces.length) return prevEnd === contentEnd ? [] : null;
-    const key = `${k}:${prevStart}`;
+    const key = `${k}:${prevStart}:${prevEnd}`;
     if (dead.has(key)) return null;
     const piece = pieces[k]!;
-    const lo = k === 0 ? 0 : Math.max(prevStart + 1, prevEnd - overlap, prevEnd - piece.length);
+    const lo = prevStart < 0 ? 0 : Math.max(prevStart + 1, prevEnd - overlap, prevEnd - piece.length);
     const hi = nextContent(prevEnd);
     for (let p = text.indexOf(piece, lo); p >= 0 && p <= hi; p = text.indexOf(piece, p + 1)) {
       const rest = place(k + 1, p, p + piece.length);
       if (rest) return [p, ...rest];
+    }
+    if (pieces[k + 1]?.startsWith(piece)) {
+      const rest = place(k + 1, prevStart, prevEnd);
+      if (rest) return [null, ...rest];
     }
     dead.add(key);
     return null;
