@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SearchResponse } from '@pagewise/shared';
+import { CONFIG_KEYS } from '../../server/src/config.js';
 import { CORPORA } from '../support/corpora.js';
 import { startTestServer, upload, waitForIngestion } from '../support/server.js';
 import {
@@ -70,10 +71,12 @@ const questionFile = args.set ?? args.questions;
 const name = (args.name ?? (questionFile ? path.basename(questionFile, '.json') : 'sec-10-q')) + (args.expand ? '-expanded' : '');
 const k = Number(args.k);
 
-const env: Record<string, string> = { LOG_LEVEL: 'warn', EMBEDDER: process.env.EMBEDDER ?? 'builtin' };
-for (const key of ['CHUNK_SIZE', 'CHUNK_OVERLAP', 'INGEST_WORKERS', 'EMBED_BASE_URL', 'EMBED_MODEL', 'EMBED_API_KEY', 'LOCAL_EMBED_MODEL', 'LLM_BASE_URL', 'LLM_MODEL', 'LLM_API_KEY', 'LLM_UTILITY_MODEL']) {
+// Every server setting in the environment applies, as with `npm start` (EMBED_BATCH and EMBED_TIMEOUT_MS
+// matter for a slow local embedder); only where the server lives is the harness's own.
+const env: Record<string, string> = { LOG_LEVEL: 'warn', EMBEDDER: 'builtin' };
+for (const key of CONFIG_KEYS) {
   const v = process.env[key];
-  if (v !== undefined) env[key] = v;
+  if (v !== undefined && !['DATA_DIR', 'PORT', 'HOST'].includes(key)) env[key] = v;
 }
 env.INGEST_WORKERS ??= String(Math.max(1, os.availableParallelism()));
 if (args.expand) {
@@ -94,6 +97,13 @@ try {
   }
   await waitForIngestion(server.url, 30 * 60_000);
   const ingestMs = Date.now() - t0;
+  // A measurement over a partly ingested library is not one: name what failed and stop.
+  const listed = (await (await fetch(`${server.url}/api/documents`)).json()) as { documents: { name: string; status: string; error?: { code: string; message: string } }[] };
+  const failed = listed.documents.filter((d) => d.status === 'failed');
+  if (failed.length) {
+    for (const d of failed) console.error(`  ${d.name}: ${d.error?.code ?? 'failed'} ${d.error?.message ?? ''}`);
+    throw new Error(`${failed.length} of ${listed.documents.length} documents failed to ingest; no numbers reported`);
+  }
   const health = (await (await fetch(`${server.url}/api/health`)).json()) as { embedder: { id: string } };
 
   const results: QuestionResult[] = [];
