@@ -115,7 +115,7 @@ const EnvSchema = z.object({
 
   /** Extraction worker processes (default: one per core). */
   INGEST_WORKERS: int(Math.max(1, os.availableParallelism()), 1, 64),
-  /** Wall-clock limit for extracting one document. */
+  /** Wall-clock limit for reading one document (the extraction worker); embedding has its own EMBED_TIMEOUT_MS. */
   PARSE_TIMEOUT_MS: int(300_000, 1000),
   /** Limit for one page: no progress for this long fails the document with PARSE_TIMEOUT. */
   PARSE_PAGE_TIMEOUT_MS: int(30_000, 500),

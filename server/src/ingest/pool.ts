@@ -189,6 +189,8 @@ export class ExtractionPool {
       let chain: Promise<void> = Promise.resolve();
       const timers: NodeJS.Timeout[] = [];
       let pageTimer: NodeJS.Timeout | null = null;
+      /** The limit on reading the whole document; it ends when the worker has read it (embedding has its own). */
+      let wallTimer: NodeJS.Timeout | null = null;
       /** Once set, queued handlers are skipped: the extraction has failed or been given up. */
       let failed = false;
 
@@ -198,6 +200,7 @@ export class ExtractionPool {
         if (err) failed = true;
         for (const t of timers) clearTimeout(t), clearInterval(t);
         if (pageTimer) clearTimeout(pageTimer);
+        if (wallTimer) clearTimeout(wallTimer);
         child.off('message', onMessage);
         child.off('exit', onExit);
         // A failure is reported once the handler already running (if any) has returned, so the caller's
@@ -227,6 +230,12 @@ export class ExtractionPool {
             finish(e);
           });
       };
+      /** The worker has finished reading: its time limits end, though queued pages may still be embedding. */
+      const readingDone = () => {
+        if (pageTimer) clearTimeout(pageTimer);
+        if (wallTimer) clearTimeout(wallTimer);
+        pageTimer = wallTimer = null;
+      };
       const onMessage = (m: WorkerMessage) => {
         if (!('jobId' in m) || m.jobId !== jobId) return;
         armPageTimer();
@@ -247,11 +256,11 @@ export class ExtractionPool {
             enqueue(() => handlers.onPage({ pageNumber: m.pageNumber, label: m.label, text: m.text }));
             return;
           case 'done':
-            if (pageTimer) clearTimeout(pageTimer);
+            readingDone();
             enqueue(() => finish(null, { failedPages: m.failedPages }));
             return;
           case 'error':
-            if (pageTimer) clearTimeout(pageTimer);
+            readingDone();
             if (m.detail) this.opts.log.info({ code: m.code, detail: m.detail }, 'extraction failed');
             enqueue(() => finish(null, { error: new IngestError(m.code, m.message || undefined) }));
             return;
@@ -265,12 +274,10 @@ export class ExtractionPool {
       child.on('message', onMessage);
       child.once('exit', onExit);
 
-      timers.push(
-        setTimeout(() => {
-          this.kill(slot);
-          finish(new IngestError('PARSE_TIMEOUT', `Reading the PDF took longer than ${Math.round(this.opts.timeoutMs / 1000)} s; it may be pathologically complex.`));
-        }, this.opts.timeoutMs),
-      );
+      wallTimer = setTimeout(() => {
+        this.kill(slot);
+        finish(new IngestError('PARSE_TIMEOUT', `Reading the PDF took longer than ${Math.round(this.opts.timeoutMs / 1000)} s; it may be pathologically complex.`));
+      }, this.opts.timeoutMs);
       timers.push(
         setInterval(() => {
           const rss = child.pid ? rssMb(child.pid) : null;
