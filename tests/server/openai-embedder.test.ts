@@ -80,17 +80,21 @@ describe('OpenAIEmbedder on a slow endpoint', () => {
   });
 
   it('splits a batch that timed out when the endpoint slows down, and finishes the document', async () => {
+    // The first batch is EMBED_BATCH (16) passages whatever the dimension probe measured on a loaded machine: a
+    // probe under 125 ms allows more than that (a quarter of the 8 s timeout). Then the endpoint slows to 600 ms a
+    // passage (e.g. a chat model started on the same two cores), so those 16 need 9.6 s and time out.
     endpoint = await startSlowEndpoint(5);
-    const embedder = await OpenAIEmbedder.create({ baseUrl: endpoint.baseUrl, model: 'slow', batch: 64, timeoutMs: 1000 });
-    endpoint.setMsPerInput(200); // e.g. a chat model started on the same two cores
-    const some = texts.slice(0, 24);
+    const embedder = await OpenAIEmbedder.create({ baseUrl: endpoint.baseUrl, model: 'slow', batch: 16, timeoutMs: 8000 });
+    endpoint.setMsPerInput(600);
+    const some = texts.slice(0, 16);
     const vectors = await embedder.embedDocuments(some);
     expect(vectors).toHaveLength(some.length);
     vectors.forEach((v, i) => expectVector(v, some[i]!));
+    expect(endpoint.sizes[1]).toBe(16);
     expect(endpoint.timedOut()).toBeGreaterThan(0);
     // Later requests are small enough to finish in time.
-    expect(endpoint.sizes.at(-1)! * 200).toBeLessThan(1000);
-  });
+    expect(endpoint.sizes.at(-1)! * 600).toBeLessThan(8000);
+  }, 60_000);
 
   it('still gives up on an endpoint that does not answer even one passage in time', async () => {
     endpoint = await startSlowEndpoint(1);
