@@ -32,7 +32,10 @@ interface Line {
 
 const CJK = /[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\uac00-\ud7af]/;
 
-/** The combining mark of each spacing accent glyph (TeX's accent glyphs as pdf.js names them: ¨ ´ ` ˆ ˜ ¯ ˘ ˙ ˚ ˝ ˇ ¸ ˛). */
+/**
+ * The combining mark of each spacing accent glyph: TeX's accent glyphs as pdf.js reads them (¨ ´ ` ˆ ˜ ¯ ˘ ˙ ˚ ˝ ˇ ¸ ˛;
+ * ^ and ~ in typewriter fonts). A glyph is only put on a letter where the positions say it lies over one.
+ */
 const MARK_OF: Record<string, string> = {
   '`': '\u0300',
   '\u00b4': '\u0301',
