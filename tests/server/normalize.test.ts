@@ -31,8 +31,18 @@ describe('cleanText', () => {
     expect(cleanText('a\n\n\n\n\nb')).toBe('a\n\nb');
   });
 
+  it('composes a letter and its combining accent (NFC), and keeps an accent with no letter visible', () => {
+    expect(cleanText('f\u0075\u0308r Cafe\u0301')).toBe('für Café');
+    // NFKC alone would make a spacing accent a space and a combining mark: "»u« und » ̈«".
+    expect(cleanText('»u« und »\u00a8«, ´ und ¸')).toBe('»u« und »\u00a8«, \u00b4 und \u00b8');
+    // A combining mark with no letter before it takes its spacing form.
+    expect(cleanText('le caractère \u0300 #')).toBe('le caractère ` #');
+    expect(cleanText('\u0308 at the start')).toBe('\u00a8 at the start');
+    for (const t of ['»\u00a8«', 'a \u0301 b', 'x\u00b4\u0301']) expect(cleanText(t)).toBe(cleanText(t).normalize('NFC'));
+  });
+
   it('is idempotent', () => {
-    const messy = ' ﬁ\u200b x \t\r\n\n\n\ny\u0000 ';
+    const messy = ' ﬁ\u200b x \t\r\n\n\n\ny\u0000 \u00a8 \u0308 u\u0308 ';
     expect(cleanText(cleanText(messy))).toBe(cleanText(messy));
   });
 });

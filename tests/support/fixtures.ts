@@ -5,14 +5,16 @@ import { REPO_ROOT } from './corpora.js';
 
 export const FIXTURES = path.join(REPO_ROOT, 'tests', 'fixtures');
 
-export function fixtureFile(folder: 'ntsb' | 'sec-10-q' | 'pdfjs', name: string): string {
+export type FixtureFolder = 'ntsb' | 'sec-10-q' | 'pdfjs' | 'tex';
+
+export function fixtureFile(folder: FixtureFolder, name: string): string {
   const p = path.join(FIXTURES, folder, name);
   if (!fs.existsSync(p)) throw new Error(`fixture missing: ${p}`);
   return p;
 }
 
 /** Every PDF of one fixture folder, sorted by name. */
-export function fixturePdfs(folder: 'ntsb' | 'sec-10-q' | 'pdfjs'): string[] {
+export function fixturePdfs(folder: FixtureFolder): string[] {
   const d = path.join(FIXTURES, folder);
   return fs.readdirSync(d).filter((f) => f.toLowerCase().endsWith('.pdf')).sort().map((f) => path.join(d, f));
 }

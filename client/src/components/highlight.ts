@@ -4,8 +4,22 @@
  * the passage is anchored by its opening (or, failing that, by any 40-character window of it) and the marked range
  * extends over the passage's length from there. With a span (character offsets inside the passage: the part of the
  * chunk that supports a claim), exactly the characters of that span are marked, splitting text items at its ends.
+ *
+ * Accents are left out on both sides. Where a document draws an accent as a glyph of its own (TeX in its default
+ * font encoding), the text layer holds "f¨" and "ur", the accent before or after its letter, sometimes on a dotless
+ * "ı", while the stored passage, whose accents the server put back on their letters, says "für".
  */
-const norm = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, '');
+/** Spacing accents that NFKD leaves as they are: ` ˆ ˇ (the others become a space and a combining mark). */
+const SPACING_ACCENTS = /[\u0060\u02c6\u02c7]/g;
+const norm = (s: string) =>
+  s
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(SPACING_ACCENTS, '')
+    .replace(/\u0131/g, 'i')
+    .replace(/\u0237/g, 'j')
+    .replace(/\s+/g, '');
 
 /** A character of the normalised text layer: the item it came from and its offset in that item's text. */
 interface Origin {

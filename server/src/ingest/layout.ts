@@ -3,6 +3,13 @@
  * is inserted where the horizontal gap says words are apart (never between the glyphs of one word, never between
  * CJK characters), a blank line where the vertical gap says a new paragraph starts, and words hyphenated across
  * a line break are joined.
+ *
+ * An accent drawn as a glyph of its own is put back on its letter. TeX in its default font encoding (OT1) draws "ü"
+ * as a diaeresis glyph and then the letter "u" under it; pdf.js reports the glyph as a character of its own ("¨",
+ * U+00A8, or a combining mark), last in one text item, with its letter first in the next item (pdf.js starts a new
+ * item where the pen moves back), or as an item of its own when it is raised over a capital. A cedilla under a
+ * capital comes after its letter instead. Whichever letter the accent's horizontal centre lies over gets it, as a
+ * combining mark after the letter ("u" + U+0308); `cleanText` composes the pair into "ü".
  */
 
 export interface LayoutItem {
@@ -19,9 +26,53 @@ interface Line {
   size: number;
   xEnd: number;
   text: string;
+  /** Horizontal centre of an accent glyph that ends `text`, still waiting for the letter it belongs over. */
+  accentAt: number | null;
 }
 
 const CJK = /[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\uac00-\ud7af]/;
+
+/**
+ * The combining mark of each spacing accent glyph: TeX's accent glyphs as pdf.js reads them (¨ ´ ` ˆ ˜ ¯ ˘ ˙ ˚ ˝ ˇ ¸ ˛;
+ * ^ and ~ in typewriter fonts). A glyph is only put on a letter where the positions say it lies over one.
+ */
+const MARK_OF: Record<string, string> = {
+  '`': '\u0300',
+  '\u00b4': '\u0301',
+  '\u02c6': '\u0302',
+  '^': '\u0302',
+  '\u02dc': '\u0303',
+  '~': '\u0303',
+  '\u00af': '\u0304',
+  '\u02c9': '\u0304',
+  '\u02d8': '\u0306',
+  '\u02d9': '\u0307',
+  '\u00a8': '\u0308',
+  '\u02da': '\u030a',
+  '\u02dd': '\u030b',
+  '\u02c7': '\u030c',
+  '\u00b8': '\u0327',
+  '\u02db': '\u0328',
+};
+const COMBINING = /^[\u0300-\u036f]$/;
+/** A letter and the combining marks already on it, at the end of a line's text. */
+const LAST_LETTER = /\p{L}\p{M}*$/u;
+
+/** The combining mark an accent glyph stands for, or null when `ch` is not an accent. */
+function markOf(ch: string | undefined): string | null {
+  if (ch === undefined) return null;
+  return COMBINING.test(ch) ? ch : (MARK_OF[ch] ?? null);
+}
+
+/**
+ * Estimated horizontal centre of the accent glyph at one end of an item: exact for an item that is only the accent,
+ * else from the item's end and a typical accent width (half an em).
+ */
+function accentCentre(x: number, width: number, length: number, size: number, atEnd: boolean): number {
+  if (length === 1) return x + width / 2;
+  const w = Math.min(size * 0.5, width);
+  return atEnd ? x + width - w / 2 : x + w / 2;
+}
 
 function fontSize(t: number[], height: number): number {
   const s = Math.hypot(t[2] ?? 0, t[3] ?? 0);
@@ -46,19 +97,29 @@ export function layoutPage(items: LayoutItem[]): string {
     }
     const sameLine =
       cur !== null && !breakAfter && Math.abs(y - cur.y) <= Math.max(cur.size, size) * 0.5 && x >= cur.xEnd - Math.max(cur.size, size) * 1.5;
+    // Whether the item's last glyph is an accent still waiting for the letter after it.
+    let waiting = markOf(str.at(-1)) !== null;
     if (cur && sameLine) {
+      const joined = attachAccents(cur, str, x, it.width, size);
+      if (joined.leadTaken && str.length === 1) waiting = false;
       const gap = x - cur.xEnd;
       const prev = cur.text[cur.text.length - 1] ?? ' ';
-      const next = str[0]!;
+      const next = joined.str[0];
       const needsSpace =
-        gap > Math.min(cur.size, size) * 0.18 && prev !== ' ' && next !== ' ' && !(CJK.test(prev) && CJK.test(next));
-      cur.text += (needsSpace ? ' ' : '') + str;
+        !joined.attached &&
+        next !== undefined &&
+        gap > Math.min(cur.size, size) * 0.18 &&
+        prev !== ' ' &&
+        next !== ' ' &&
+        !(CJK.test(prev) && CJK.test(next));
+      cur.text += (needsSpace ? ' ' : '') + joined.str;
       cur.xEnd = Math.max(cur.xEnd, x + it.width);
       cur.size = Math.max(cur.size, size);
     } else {
-      cur = { y, size, xEnd: x + it.width, text: str };
+      cur = { y, size, xEnd: x + it.width, text: str, accentAt: null };
       lines.push(cur);
     }
+    cur.accentAt = waiting ? accentCentre(x, it.width, str.length, size, true) : null;
     breakAfter = Boolean(it.hasEOL);
   }
 
@@ -70,7 +131,7 @@ export function layoutPage(items: LayoutItem[]): string {
     if (out.length > 0) {
       const prev = lines[i - 1]!;
       const gap = Math.abs(prev.y - line.y);
-      const hyphenated = /[a-zà-ÿ]-$/.test(out) && /^[a-zà-ÿ]/.test(text);
+      const hyphenated = /[a-zà-ÿ]\p{M}*-$/u.test(out) && /^[a-zà-ÿ]/.test(text);
       if (hyphenated) {
         out = out.slice(0, -1);
       } else if (gap > Math.max(prev.size, line.size) * 1.8) {
@@ -82,4 +143,50 @@ export function layoutPage(items: LayoutItem[]): string {
     out += text;
   }
   return out;
+}
+
+/**
+ * Puts accent glyphs at the seam between `line` and the next item (`str` at `x`) on their letters: an accent that
+ * ends the line's text goes on the item's first letter when that letter lies under it (TeX draws the accent first);
+ * an accent that starts the item goes on the line's last letter when its centre lies over that letter (a cedilla
+ * drawn after a capital). Edits `line.text` and returns the item's text to append; `attached` says that the two
+ * were joined at an accent, so no space belongs between them, and `leadTaken` that the item's first glyph went onto
+ * the line's last letter.
+ */
+function attachAccents(line: Line, str: string, x: number, width: number, size: number): { str: string; attached: boolean; leadTaken: boolean } {
+  const em = Math.max(line.size, size);
+  let attached = false;
+  let leadTaken = false;
+
+  // An accent that starts the item, over the line's last letter: the letter came first.
+  const lead = markOf(str[0]);
+  if (lead && line.accentAt === null && LAST_LETTER.test(line.text)) {
+    const centre = accentCentre(x, width, str.length, size, false);
+    if (centre < line.xEnd && centre > line.xEnd - em) {
+      const base = line.text.match(LAST_LETTER)![0];
+      line.text = line.text.slice(0, -base.length) + withMark(base, lead);
+      str = str.slice(1);
+      // pdf.js reads the pen's move from the end of a narrow cedilla to the end of a wide capital as a space ("Ç a").
+      // A capital with a cedilla is not a word of its own before a lower-case word: that space is not the author's.
+      if (/^ \p{Ll}/u.test(str) && /^\p{Lu}/u.test(base)) str = str.slice(1);
+      attached = leadTaken = true;
+    }
+  }
+
+  // An accent that ends the line's text, over the item's first letter: the accent came first.
+  const trail = markOf(line.text.at(-1));
+  const first = str.match(/^\p{L}\p{M}*/u)?.[0];
+  if (trail && first && line.accentAt !== null && x <= line.accentAt + em * 0.15 && x > line.accentAt - em * 0.75) {
+    line.text = line.text.slice(0, -1);
+    str = withMark(first, trail) + str.slice(first.length);
+    attached = true;
+  }
+  return { str, attached, leadTaken };
+}
+
+/** A letter with one more combining mark; TeX puts an accent over "ı" and "ȷ" (dotless), whose letters are "i", "j". */
+function withMark(letter: string, mark: string): string {
+  const above = mark >= '\u0300' && mark <= '\u0314';
+  const base = above ? letter.replace(/^\u0131/, 'i').replace(/^\u0237/, 'j') : letter;
+  return base + mark;
 }
