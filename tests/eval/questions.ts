@@ -25,6 +25,22 @@ export interface EvalQuestion {
   pages?: GoldPage[];
   /** Strings that must appear in a retrieved passage for it to count as evidence. */
   evidence?: string[];
+  /**
+   * Labels for extra groups in the summary (`tag:<name>`), e.g. "long-doc" (the gold document has over 150 pages)
+   * or a cross-lingual direction such as "de-en" (German question, English document).
+   */
+  tags?: string[];
+}
+
+const TAG = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Throws naming the question when its tags are not a list of lower-case words joined by hyphens. */
+function checkTags(q: EvalQuestion, file: string): void {
+  if (q.tags === undefined) return;
+  if (!Array.isArray(q.tags) || q.tags.some((t) => typeof t !== 'string' || !TAG.test(t))) {
+    throw new Error(`${file}: question ${q.id}: tags must be a list of lower-case words joined by hyphens, got ${JSON.stringify(q.tags)}`);
+  }
+  if (new Set(q.tags).size !== q.tags.length) throw new Error(`${file}: question ${q.id}: a tag is listed twice`);
 }
 
 const YEAR = /^(19|20)\d\d$/;
@@ -56,7 +72,9 @@ export function loadSecQuestions(csvPath: string): EvalQuestion[] {
 }
 
 export function loadJsonQuestions(file: string): EvalQuestion[] {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as EvalQuestion[];
+  const questions = JSON.parse(fs.readFileSync(file, 'utf8')) as EvalQuestion[];
+  for (const q of questions) checkTags(q, file);
+  return questions;
 }
 
 /** A document of a question set: a file of the shared corpora, or an absolute path installed by a Debian package. */
@@ -70,6 +88,7 @@ export interface QuestionSet {
 export function loadQuestionSet(file: string): QuestionSet {
   const set = JSON.parse(fs.readFileSync(file, 'utf8')) as QuestionSet;
   if (!Array.isArray(set.documents) || !Array.isArray(set.questions)) throw new Error(`${file}: expected { documents: [...], questions: [...] }`);
+  for (const q of set.questions) checkTags(q, file);
   return set;
 }
 
