@@ -77,8 +77,16 @@ export function loadJsonQuestions(file: string): EvalQuestion[] {
   return questions;
 }
 
-/** A document of a question set: a file of the shared corpora, or an absolute path installed by a Debian package. */
-export type SetDocument = { corpus: string } | { path: string; package?: string };
+/**
+ * A document of a question set: a file of the shared corpora, or an absolute path installed by a Debian package;
+ * `lang` (ISO code of the document's language) lets verify-set.ts check each question's type and direction tag.
+ */
+export type SetDocument = ({ corpus: string } | { path: string; package?: string }) & { lang?: string };
+
+/** Where a set's document is on this machine. */
+export function setDocumentPath(d: SetDocument, corporaDir: string): string {
+  return 'corpus' in d ? path.join(corporaDir, d.corpus) : d.path;
+}
 
 export interface QuestionSet {
   documents: SetDocument[];
@@ -97,7 +105,7 @@ export function resolveSetDocuments(set: QuestionSet, corporaDir: string): { fil
   const files: string[] = [];
   const missing: string[] = [];
   for (const d of set.documents) {
-    const file = 'corpus' in d ? path.join(corporaDir, d.corpus) : d.path;
+    const file = setDocumentPath(d, corporaDir);
     if (fs.existsSync(file)) files.push(file);
     else if ('corpus' in d) missing.push(`${file} (shared corpus, expected in ${corporaDir})`);
     else missing.push(`${file}${d.package ? ` (install it: apt-get install -y ${d.package})` : ''}`);
@@ -107,7 +115,7 @@ export function resolveSetDocuments(set: QuestionSet, corporaDir: string): { fil
 
 /** One line saying which of a set's documents are absent and where they come from, or null when all are there. */
 export function missingSummary(set: QuestionSet, corporaDir: string): string | null {
-  const absent = set.documents.filter((d) => !fs.existsSync('corpus' in d ? path.join(corporaDir, d.corpus) : d.path));
+  const absent = set.documents.filter((d) => !fs.existsSync(setDocumentPath(d, corporaDir)));
   if (absent.length === 0) return null;
   const corpus = absent.filter((d) => 'corpus' in d).length;
   const packages = [...new Set(absent.flatMap((d) => ('package' in d && d.package ? [d.package] : [])))];

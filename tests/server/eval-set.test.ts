@@ -1,12 +1,14 @@
 /**
- * The eval harness's own parsing and grouping (tests/eval/questions.ts, metrics.ts): question tags are read and
- * checked, and the summary gets one group per tag beside the per-type and per-language groups.
+ * The eval harness's own parsing and measures (tests/eval/questions.ts, metrics.ts, overlap.ts): question tags are
+ * read and checked, the summary gets one group per tag beside the per-type and per-language groups, and the
+ * content-word overlap of a question with its gold page counts what the lexical index could match.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { summarize, type QuestionResult } from '../eval/metrics.js';
+import { bestOverlap, contentOverlap, quantile, summarizeOverlap } from '../eval/overlap.js';
 import { loadQuestionSet, type EvalQuestion } from '../eval/questions.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-evalset-'));
@@ -83,5 +85,35 @@ describe('summarize', () => {
   it('has no tag groups when no question is tagged', () => {
     const { groups } = summarize([result('a', 'lexical', 'en', 1), result('b', 'paraphrase', 'de', 2)]);
     expect(groups.some((g) => g.group.startsWith('tag:'))).toBe(false);
+  });
+});
+
+describe('content-word overlap of a question with its page', () => {
+  it('counts distinct non-stop-word tokens, after folding and stemming, that are on the page', () => {
+    const o = contentOverlap('What is the default SMTP port?', 'The default value is 25 for the SMTP ports used when mailing.');
+    expect(o.tokens).toEqual(['default', 'smtp', 'port']);
+    expect(o.found).toEqual(['default', 'smtp', 'port']);
+    expect(o.share).toBe(1);
+    // A paraphrase names the situation, not the page's terms.
+    expect(contentOverlap('Which number does the mail server listen on, out of the box?', 'The default value is 25 for the SMTP port.').share).toBe(0);
+  });
+
+  it('works on German and on Chinese (character bigrams), and a word repeated in the question counts once', () => {
+    const de = contentOverlap('Wie entferne ich TeX Live wieder von meinem Rechner, TeX Live ganz?', 'Mit tlmgr uninstall --all wird TeX Live entfernt.');
+    expect(de.found).toEqual(['tex', 'live']);
+    expect(de.tokens.filter((t) => t === 'tex')).toHaveLength(1);
+    const zh = contentOverlap('伪斜体的默认倾斜程度', 'AutoFakeSlant 伪斜体的默认倾斜程度是 0.167。');
+    expect(zh.share).toBe(1);
+    expect(contentOverlap('机器把简化字变成正体字', '简繁转换可能出现“頭發”之类的错误').share).toBe(0);
+  });
+
+  it('judges a question by its closest gold page; a question with no content token shares 0', () => {
+    expect(bestOverlap('default SMTP port', ['nothing here', 'the SMTP port', 'default']).found).toEqual(['smtp', 'port']);
+    expect(contentOverlap('What is it?', 'anything').share).toBe(0);
+  });
+
+  it('summarizes shares by interpolated quantiles', () => {
+    expect(quantile([0.4, 0.1, 0.3, 0.2], 0.5)).toBeCloseTo(0.25);
+    expect(summarizeOverlap('paraphrase', [0, 0.5, 1])).toEqual({ group: 'paraphrase', n: 3, min: 0, p25: 0.25, median: 0.5, p75: 0.75, max: 1 });
   });
 });
