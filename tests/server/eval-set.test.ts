@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { summarize, type QuestionResult } from '../eval/metrics.js';
 import { bestOverlap, contentOverlap, quantile, summarizeOverlap } from '../eval/overlap.js';
 import { loadQuestionSet, type EvalQuestion } from '../eval/questions.js';
+import { REPO_ROOT } from '../support/corpora.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-evalset-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -115,5 +116,28 @@ describe('content-word overlap of a question with its page', () => {
   it('summarizes shares by interpolated quantiles', () => {
     expect(quantile([0.4, 0.1, 0.3, 0.2], 0.5)).toBeCloseTo(0.25);
     expect(summarizeOverlap('paraphrase', [0, 0.5, 1])).toEqual({ group: 'paraphrase', n: 3, min: 0, p25: 0.25, median: 0.5, p75: 0.75, max: 1 });
+  });
+});
+
+describe('the pagewise set (tests/eval/questions/pagewise-set.json, read without its documents)', () => {
+  const set = loadQuestionSet(path.join(REPO_ROOT, 'tests/eval/questions/pagewise-set.json'));
+  const langOf = new Map(set.documents.map((d) => [path.basename('corpus' in d ? d.corpus : d.path), d.lang]));
+
+  it('has at least 150 questions, 50 paraphrases and 30 cross-lingual ones in both directions', () => {
+    const { questions } = set;
+    expect(questions.length).toBeGreaterThanOrEqual(150);
+    expect(questions.filter((q) => q.type === 'paraphrase').length).toBeGreaterThanOrEqual(50);
+    const cross = questions.filter((q) => q.type === 'crosslingual');
+    expect(cross.length).toBeGreaterThanOrEqual(30);
+    expect(cross.some((q) => q.lang === 'en')).toBe(true);
+    expect(cross.some((q) => q.lang !== 'en' && langOf.get(q.pages![0]!.doc) === 'en')).toBe(true);
+  });
+
+  it('gives every document a language, and every question a gold page and evidence', () => {
+    expect(set.documents.every((d) => d.lang === 'en' || d.lang === 'de' || d.lang === 'zh')).toBe(true);
+    for (const q of set.questions) {
+      expect(q.pages?.length, q.id).toBeGreaterThan(0);
+      expect(q.evidence?.length, q.id).toBeGreaterThan(0);
+    }
   });
 });
