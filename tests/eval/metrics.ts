@@ -4,6 +4,7 @@ export interface QuestionResult {
   id: string;
   type: string;
   lang: string;
+  tags?: string[];
   ms: number;
   /** 1-based rank of the first result from a gold document; null when none in the results. */
   docRank: number | null;
@@ -58,6 +59,10 @@ export function summarize(results: QuestionResult[]) {
     const values = [...new Set(results.map((r) => r[key]))].sort();
     if (values.length < 2 && key === 'lang') continue;
     for (const v of values) groups.push(group(`${key}:${v}`, results.filter((r) => r[key] === v)));
+  }
+  // A question may carry several tags, so these groups overlap each other and the ones above.
+  for (const tag of [...new Set(results.flatMap((r) => r.tags ?? []))].sort()) {
+    groups.push(group(`tag:${tag}`, results.filter((r) => r.tags?.includes(tag))));
   }
   const ms = results.map((r) => r.ms);
   return { groups, latency: { p50: percentile(ms, 50), p95: percentile(ms, 95) } };

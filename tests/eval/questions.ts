@@ -25,6 +25,22 @@ export interface EvalQuestion {
   pages?: GoldPage[];
   /** Strings that must appear in a retrieved passage for it to count as evidence. */
   evidence?: string[];
+  /**
+   * Labels for extra groups in the summary (`tag:<name>`), e.g. "long-doc" (the gold document has over 150 pages)
+   * or a cross-lingual direction such as "de-en" (German question, English document).
+   */
+  tags?: string[];
+}
+
+const TAG = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Throws naming the question when its tags are not a list of lower-case words joined by hyphens. */
+function checkTags(q: EvalQuestion, file: string): void {
+  if (q.tags === undefined) return;
+  if (!Array.isArray(q.tags) || q.tags.some((t) => typeof t !== 'string' || !TAG.test(t))) {
+    throw new Error(`${file}: question ${q.id}: tags must be a list of lower-case words joined by hyphens, got ${JSON.stringify(q.tags)}`);
+  }
+  if (new Set(q.tags).size !== q.tags.length) throw new Error(`${file}: question ${q.id}: a tag is listed twice`);
 }
 
 const YEAR = /^(19|20)\d\d$/;
@@ -56,11 +72,21 @@ export function loadSecQuestions(csvPath: string): EvalQuestion[] {
 }
 
 export function loadJsonQuestions(file: string): EvalQuestion[] {
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as EvalQuestion[];
+  const questions = JSON.parse(fs.readFileSync(file, 'utf8')) as EvalQuestion[];
+  for (const q of questions) checkTags(q, file);
+  return questions;
 }
 
-/** A document of a question set: a file of the shared corpora, or an absolute path installed by a Debian package. */
-export type SetDocument = { corpus: string } | { path: string; package?: string };
+/**
+ * A document of a question set: a file of the shared corpora, or an absolute path installed by a Debian package;
+ * `lang` (ISO code of the document's language) lets verify-set.ts check each question's type and direction tag.
+ */
+export type SetDocument = ({ corpus: string } | { path: string; package?: string }) & { lang?: string };
+
+/** Where a set's document is on this machine. */
+export function setDocumentPath(d: SetDocument, corporaDir: string): string {
+  return 'corpus' in d ? path.join(corporaDir, d.corpus) : d.path;
+}
 
 export interface QuestionSet {
   documents: SetDocument[];
@@ -70,6 +96,7 @@ export interface QuestionSet {
 export function loadQuestionSet(file: string): QuestionSet {
   const set = JSON.parse(fs.readFileSync(file, 'utf8')) as QuestionSet;
   if (!Array.isArray(set.documents) || !Array.isArray(set.questions)) throw new Error(`${file}: expected { documents: [...], questions: [...] }`);
+  for (const q of set.questions) checkTags(q, file);
   return set;
 }
 
@@ -78,7 +105,7 @@ export function resolveSetDocuments(set: QuestionSet, corporaDir: string): { fil
   const files: string[] = [];
   const missing: string[] = [];
   for (const d of set.documents) {
-    const file = 'corpus' in d ? path.join(corporaDir, d.corpus) : d.path;
+    const file = setDocumentPath(d, corporaDir);
     if (fs.existsSync(file)) files.push(file);
     else if ('corpus' in d) missing.push(`${file} (shared corpus, expected in ${corporaDir})`);
     else missing.push(`${file}${d.package ? ` (install it: apt-get install -y ${d.package})` : ''}`);
@@ -88,7 +115,7 @@ export function resolveSetDocuments(set: QuestionSet, corporaDir: string): { fil
 
 /** One line saying which of a set's documents are absent and where they come from, or null when all are there. */
 export function missingSummary(set: QuestionSet, corporaDir: string): string | null {
-  const absent = set.documents.filter((d) => !fs.existsSync('corpus' in d ? path.join(corporaDir, d.corpus) : d.path));
+  const absent = set.documents.filter((d) => !fs.existsSync(setDocumentPath(d, corporaDir)));
   if (absent.length === 0) return null;
   const corpus = absent.filter((d) => 'corpus' in d).length;
   const packages = [...new Set(absent.flatMap((d) => ('package' in d && d.package ? [d.package] : [])))];

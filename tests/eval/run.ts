@@ -9,7 +9,7 @@
  *            LLM_MODEL, LLM_API_KEY in the environment; counts one model call per question)
  *
  * Reports filing-level hit@5 per question type, page-level hit@1/5/10 and MRR where gold pages exist,
- * evidence@5 (a gold string/figure found in a top-5 passage), per type and language, and search latency.
+ * evidence@5 (a gold string/figure found in a top-5 passage), per type, language and tag, and search latency.
  * Configuration (EMBEDDER, CHUNK_SIZE, CHUNK_OVERLAP, …) comes from the environment like `npm start`.
  */
 import fs from 'node:fs';
@@ -158,6 +158,7 @@ try {
       id: q.id,
       type: q.type,
       lang: q.lang,
+      ...(q.tags?.length ? { tags: q.tags } : {}),
       ms,
       docRank: docRank < 0 ? null : docRank + 1,
       pageRank: pageRank === null ? undefined : pageRank < 0 ? null : pageRank + 1,
