@@ -189,7 +189,6 @@ export class ExtractionPool {
       let chain: Promise<void> = Promise.resolve();
       const timers: NodeJS.Timeout[] = [];
       let pageTimer: NodeJS.Timeout | null = null;
-      /** The limit on reading the whole document; it ends when the worker has read it (embedding has its own). */
       let wallTimer: NodeJS.Timeout | null = null;
       /** Once set, queued handlers are skipped: the extraction has failed or been given up. */
       let failed = false;
@@ -199,8 +198,7 @@ export class ExtractionPool {
         settled = true;
         if (err) failed = true;
         for (const t of timers) clearTimeout(t), clearInterval(t);
-        if (pageTimer) clearTimeout(pageTimer);
-        if (wallTimer) clearTimeout(wallTimer);
+        readingDone();
         child.off('message', onMessage);
         child.off('exit', onExit);
         // A failure is reported once the handler already running (if any) has returned, so the caller's
@@ -230,7 +228,7 @@ export class ExtractionPool {
             finish(e);
           });
       };
-      /** The worker has finished reading: its time limits end, though queued pages may still be embedding. */
+      /** The worker has read the document: the page and whole-document limits end (embedding has its own). */
       const readingDone = () => {
         if (pageTimer) clearTimeout(pageTimer);
         if (wallTimer) clearTimeout(wallTimer);
