@@ -49,10 +49,14 @@ export const OpenAIChatRequestSchema = z.looseObject({
 });
 export type OpenAIChatRequest = z.infer<typeof OpenAIChatRequestSchema>;
 
-/** A passage the answer cites, added to the completion (and to the last chunk of a stream) as `sources`. */
+/**
+ * A passage the model was given, added to the completion (and to the last chunk of a stream) as `sources`, in
+ * the order of `n`; `cited` marks those the answer cites.
+ */
 export const OpenAISourceSchema = z.object({
-  /** The `[n]` marker in the answer. */
+  /** The `[n]` marker that cites it. */
   n: z.number().int().min(1),
+  cited: z.boolean(),
   /** The document's name, and its id for `GET /api/documents/:id/pages/:page`. */
   document: z.string(),
   document_id: z.string(),
@@ -61,7 +65,7 @@ export const OpenAISourceSchema = z.object({
   label: z.string(),
   /** The span of the page that supports the claim citing it when the claim check found one, else the whole passage. */
   quote: z.string(),
-  /** The weakest verdict among the claims that cite it; null when no checked claim does. */
+  /** The weakest verdict among the claims that cite it; null when no checked claim does (or it is not cited). */
   verdict: ClaimVerdictSchema.nullable(),
 });
 export type OpenAISource = z.infer<typeof OpenAISourceSchema>;

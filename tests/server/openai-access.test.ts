@@ -91,7 +91,8 @@ describe('a token instance without a model', () => {
     expect(r.usage).toMatchObject({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 });
     const sources = sourcesOf(r);
     expect(sources.length).toBeGreaterThan(0);
-    expect(sources.map((x) => x.n)).toEqual(markersOf(content));
+    expect(sources.filter((x) => x.cited).map((x) => x.n)).toEqual(markersOf(content));
+    expect(markersOf(content).length).toBeGreaterThan(0);
     for (const x of sources) expect(x.document).toBe('piper.pdf');
     await expectSourcesResolve(s.url, sources, AUTH);
 

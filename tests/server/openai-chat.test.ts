@@ -86,17 +86,17 @@ describe('the openai client', () => {
     expect(choice.message.content).not.toContain('passage 1 describes');
     expect(r.usage).toEqual({ prompt_tokens: 100, completion_tokens: 20, total_tokens: 120, completion_tokens_details: { reasoning_tokens: 5 } });
 
-    // The sources: exactly the passages cited, on the pages search finds for this question, quoting them.
+    // The sources: the passages the model was given, on the pages search finds for this question; the cited
+    // ones marked, with the claim check's verdict, each quoting its page.
     const sources = sourcesOf(r);
-    expect(sources.map((x) => x.n)).toEqual(markersOf(choice.message.content!));
-    expect(sources.map((x) => ({ n: x.n, document: x.document, page: x.page }))).toEqual([
-      { n: 1, document: path.basename(PIPER), page: expected[0]!.page },
-      { n: 2, document: expected[1]!.documentName, page: expected[1]!.page },
-    ]);
+    expect(sources.map((x) => ({ n: x.n, document: x.document, page: x.page }))).toEqual(expected.map((x, i) => ({ n: i + 1, document: x.documentName, page: x.page })));
+    expect(sources.filter((x) => x.cited).map((x) => x.n)).toEqual(markersOf(choice.message.content!));
+    expect(markersOf(choice.message.content!)).toEqual([1, 2]);
+    expect(sources[0]!.document).toBe(path.basename(PIPER));
     const pages = await expectSourcesResolve(s.url, sources);
     expect(squash(pages.get(1)!)).toContain(q1);
     expect(squash(pages.get(2)!)).toContain(q2);
-    for (const x of sources) expect(x.verdict).toBe('supported');
+    expect(sources.map((x) => x.verdict)).toEqual(['supported', 'supported', null, null]);
 
     // The same path as /api/chat: one streamed call with the fenced passages; the client's sampling passed through.
     const sent = sentSince(before);
@@ -130,7 +130,8 @@ describe('the openai client', () => {
     expect(chunks.slice(0, -1).every((c) => c.choices[0]!.finish_reason === null)).toBe(true);
     expect(last.usage).toMatchObject({ prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 });
     const sources = sourcesOf(last);
-    expect(sources.map((x) => x.n)).toEqual([1, 2]);
+    expect(sources.map((x) => x.n)).toEqual([1, 2, 3, 4]);
+    expect(sources.filter((x) => x.cited).map((x) => x.n)).toEqual([1, 2]);
     await expectSourcesResolve(s.url, sources);
   });
 

@@ -5,7 +5,7 @@
  * status before anything was sent, a `data: {"error": …}` line within a stream (the openai SDK throws it).
  */
 import type { Response } from 'express';
-import type { ChatEvent, Citation, ClaimVerdict, OpenAISource, Usage, Verification } from '@pagewise/shared';
+import type { ChatEvent, Citation, ClaimVerdict, OpenAISource, Source, Usage, Verification } from '@pagewise/shared';
 import type { AnswerSink } from '../../answers.js';
 import { answerFailureStatus, openAIErrorBody } from '../../openai-errors.js';
 import { SseStream } from '../../sse.js';
@@ -15,13 +15,15 @@ type Failure = Extract<ChatEvent, { type: 'error' }>;
 
 const WEAKEST_FIRST: ClaimVerdict[] = ['unsupported', 'partial', 'supported'];
 
-/** Each cited passage with the supporting quote and the weakest verdict of the claims citing it. */
-export function sourcesOf(citations: Citation[], verification: Verification | null): OpenAISource[] {
-  return citations.map((c) => {
-    const claims = verification?.claims.filter((k) => k.citations.includes(c.n)) ?? [];
+/** Each passage the model was given; a cited one with its supporting quote and the weakest verdict of the claims citing it. */
+export function sourcesOf(sources: Source[], citations: Citation[], verification: Verification | null): OpenAISource[] {
+  const cited = new Set(citations.map((c) => c.n));
+  return sources.map((c) => {
+    const claims = cited.has(c.n) ? (verification?.claims.filter((k) => k.citations.includes(c.n)) ?? []) : [];
     const support = claims.find((k) => k.support?.citation === c.n)?.support;
     const verdict = WEAKEST_FIRST.find((v) => claims.some((k) => k.verdict === v)) ?? null;
-    return { n: c.n, document: c.documentName, document_id: c.documentId, page: c.page, label: c.pageLabel ?? String(c.page), quote: support?.quote ?? c.text, verdict };
+    const page = { document: c.documentName, document_id: c.documentId, page: c.page, label: c.pageLabel ?? String(c.page) };
+    return { n: c.n, cited: cited.has(c.n), ...page, quote: support?.quote ?? c.text, verdict };
   });
 }
 
@@ -41,6 +43,7 @@ class AnswerState {
   conversationId: string | null = null;
   content = '';
   reasoning = '';
+  sources: Source[] = [];
   citations: Citation[] = [];
   verification: Verification | null = null;
   done: Done | null = null;
@@ -52,6 +55,7 @@ class AnswerState {
       this.conversationId = e.conversationId;
     } else if (e.type === 'answer') this.content += e.delta;
     else if (e.type === 'reasoning') this.reasoning += e.delta;
+    else if (e.type === 'sources') this.sources = e.sources;
     else if (e.type === 'citations') this.citations = e.citations;
     else if (e.type === 'verification') this.verification = { claims: e.claims, counts: e.counts };
     else if (e.type === 'done') this.done = e;
@@ -60,7 +64,7 @@ class AnswerState {
 
   /** The fields beside `choices` that Pagewise adds: `sources`, and the conversation when it was stored. */
   extras(stored: boolean) {
-    return { sources: sourcesOf(this.citations, this.verification), ...(stored && this.conversationId ? { conversation_id: this.conversationId } : {}) };
+    return { sources: sourcesOf(this.sources, this.citations, this.verification), ...(stored && this.conversationId ? { conversation_id: this.conversationId } : {}) };
   }
 }
 
