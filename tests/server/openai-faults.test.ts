@@ -70,13 +70,15 @@ describe('failures as OpenAI errors', () => {
 
   it('a restart ends a stream with shutting_down and a waiting completion with 503', async () => {
     fake.next({ kind: 'hang-mid', content: LONG, afterChunks: 30 }, { kind: 'hang-headers' });
+    const before = fake.chatRequests().length;
     let text = '';
     const streamed = (async () => {
       for await (const c of await client.chat.completions.create({ model: 'pagewise', messages: MESSAGES, stream: true })) text += c.choices[0]?.delta.content ?? '';
     })();
     expect(await until(() => text.length > 0, 20_000)).toBe(true);
     const waiting = client.chat.completions.create({ model: 'pagewise', messages: MESSAGES });
-    expect(await until(() => s.services.streams.size === 2, 20_000)).toBe(true);
+    // Both at the model (the second waiting for headers), so that neither scripted reply is left for the next test.
+    expect(await until(() => s.services.streams.size === 2 && fake.chatRequests().length === before + 2, 20_000)).toBe(true);
     s.services.streams.shutdown();
     expect((await failure(streamed)).error).toMatchObject({ code: 'shutting_down' });
     const err = await failure(waiting);
