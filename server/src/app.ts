@@ -14,7 +14,8 @@ import { documentsRouter } from './http/routes/documents/index.js';
 import { healthRouter } from './http/routes/health.js';
 import { searchRouter } from './http/routes/search.js';
 import { chatRouter } from './http/routes/chat.js';
-import { authRouter, isAuthenticated, requireAuth, SessionStore } from './http/auth.js';
+import { authRouter, isAuthenticated, requireAuth, SessionStore, type AuthOptions } from './http/auth.js';
+import { openAIRouter } from './http/routes/openai/index.js';
 import { FailureLimiter, perMinute } from './http/rate-limit.js';
 import { conversationsRouter } from './http/routes/conversations.js';
 import type { Logger } from './logger.js';
@@ -36,7 +37,17 @@ export function createApp(s: Services): express.Express {
   app.use(requestLogger(s.log.child({ part: 'http' })));
   app.use(hostGuard(hosts));
   app.use(securityHeaders());
-  app.use('/api', apiRouter(s, hosts));
+  const auth: AuthOptions = {
+    token: s.config.ACCESS_TOKEN,
+    sessions: new SessionStore(s.db, s.config.SESSION_DAYS),
+    sessionDays: s.config.SESSION_DAYS,
+    failures: new FailureLimiter(s.config.RATE_LIMIT_AUTH_FAILURES_PER_MIN),
+    source: (req: express.Request) => requestSource(req, hosts),
+  };
+  // One count of questions per address, whichever endpoint asks them.
+  const questions = perMinute(s.config.RATE_LIMIT_CHAT_PER_MIN, 'questions');
+  app.use('/api', apiRouter(s, hosts, auth, questions));
+  app.use('/v1', openAIApi(s, hosts, auth, questions));
   serveClient(app);
   app.use(anyNotFound);
   app.use(errorHandler(s.log));
@@ -72,14 +83,7 @@ function securityHeaders(): express.RequestHandler {
   });
 }
 
-function apiRouter(s: Services, hosts: HostPolicy): express.Router {
-  const auth = {
-    token: s.config.ACCESS_TOKEN,
-    sessions: new SessionStore(s.db, s.config.SESSION_DAYS),
-    sessionDays: s.config.SESSION_DAYS,
-    failures: new FailureLimiter(s.config.RATE_LIMIT_AUTH_FAILURES_PER_MIN),
-    source: (req: express.Request) => requestSource(req, hosts),
-  };
+function apiRouter(s: Services, hosts: HostPolicy, auth: AuthOptions, questions: express.RequestHandler): express.Router {
   const api = express.Router();
   api.use(crossSiteGuard(hosts));
   api.use(express.json({ limit: '1mb' }));
@@ -87,7 +91,7 @@ function apiRouter(s: Services, hosts: HostPolicy): express.Router {
   api.use('/auth', authRouter(auth, perMinute(s.config.RATE_LIMIT_LOGIN_PER_MIN, 'sign-in attempts')));
   api.use('/health', healthRouter(s.health, (req) => isAuthenticated(req, auth) !== null));
   api.post('/documents', perMinute(s.config.RATE_LIMIT_UPLOAD_PER_MIN, 'uploads'));
-  api.post('/chat', perMinute(s.config.RATE_LIMIT_CHAT_PER_MIN, 'questions'));
+  api.post('/chat', questions);
   api.use('/documents', documentsRouter(s.library, {
     tmpDir: s.files.tmpDir,
     maxFileBytes: s.config.MAX_UPLOAD_MB * 1024 * 1024,
@@ -100,13 +104,27 @@ function apiRouter(s: Services, hosts: HostPolicy): express.Router {
   return api;
 }
 
+/**
+ * The OpenAI-compatible endpoint: the same cross-site check, token (as the API key) and failed-credential limit as
+ * /api, no public path; errors in the OpenAI shape (http/onerror.ts). Clients send whole histories: 4 MB of JSON.
+ */
+function openAIApi(s: Services, hosts: HostPolicy, auth: AuthOptions, questions: express.RequestHandler): express.Router {
+  const v1 = express.Router();
+  v1.use(crossSiteGuard(hosts));
+  v1.use(express.json({ limit: '4mb' }));
+  v1.use(requireAuth(auth, new Set()));
+  v1.use(openAIRouter({ chat: s.chat, streams: s.streams, questions, contextTokens: s.config.LLM_CONTEXT_TOKENS, log: s.log.child({ part: 'openai' }) }));
+  v1.use(apiNotFound);
+  return v1;
+}
+
 /** The built web client and the pdf.js assets it needs. */
 function serveClient(app: express.Express): void {
   // pdf.js in the browser needs its CMaps (CJK) and standard fonts, served from the same pinned package.
   app.use('/pdfjs/cmaps', readOnly(express.static(path.join(PDFJS_ROOT, 'cmaps'), { maxAge: '7d', immutable: true })));
   app.use('/pdfjs/standard_fonts', readOnly(express.static(path.join(PDFJS_ROOT, 'standard_fonts'), { maxAge: '7d', immutable: true })));
   app.use('/assets', readOnly(express.static(path.join(CLIENT_DIST, 'assets'), { maxAge: '1y', immutable: true, fallthrough: false })));
-  app.get(/^\/(?!api\/|pdfjs\/|assets\/).*/, (_req, res) => {
+  app.get(/^\/(?!api\/|v1\/|pdfjs\/|assets\/).*/, (_req, res) => {
     const index = path.join(CLIENT_DIST, 'index.html');
     if (!fs.existsSync(index)) {
       res.status(503).type('text/plain').send('The web client is not built yet. Run `npm run build` (npm start does it for you).');

@@ -9,6 +9,8 @@ export class AppError extends Error {
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
+    /** The request field at fault, where one is (shown as `param` in the OpenAI error shape on /v1). */
+    readonly param: string | null = null,
   ) {
     super(message);
     this.name = 'AppError';
@@ -18,7 +20,7 @@ export class AppError extends Error {
   }
 }
 
-export const validationError = (message: string) => new AppError(400, 'VALIDATION_ERROR', message);
+export const validationError = (message: string, param: string | null = null) => new AppError(400, 'VALIDATION_ERROR', message, param);
 export const notFound = (what = 'Resource') => new AppError(404, 'NOT_FOUND', `${what} not found.`);
 export const payloadTooLarge = (message = 'The request body is too large.') => new AppError(413, 'PAYLOAD_TOO_LARGE', message);
 export const unsupportedMediaType = (message: string) => new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', message);
@@ -44,6 +46,9 @@ export const hostNotAllowed = () =>
 export const csrfRejected = () =>
   new AppError(403, 'CSRF', 'This request did not come from the Pagewise page itself, so it was refused.');
 export const rateLimited = (what: string) => new AppError(429, 'RATE_LIMITED', `Too many ${what}; wait a moment and try again.`);
+export const modelNotFound = (id: string, available: string[]) =>
+  new AppError(404, 'MODEL_NOT_FOUND', `The model "${id}" does not exist. GET /v1/models lists the models of this library: ${available.join(', ')}.`, 'model');
+export const unsupportedParameter = (param: string, message: string) => new AppError(400, 'UNSUPPORTED_PARAMETER', message, param);
 export const internalError = () => new AppError(500, 'INTERNAL_ERROR', 'Something went wrong on the server.');
 
 /** Reasons a document ends `failed`, with the sentence shown to the user. */

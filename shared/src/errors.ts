@@ -40,6 +40,9 @@ export const ERROR_CODES = [
   'LLM_BAD_RESPONSE',
   'LLM_REJECTED',
   'SHUTTING_DOWN',
+  // the OpenAI-compatible endpoint (/v1)
+  'MODEL_NOT_FOUND',
+  'UNSUPPORTED_PARAMETER',
   // access (SECURITY.md H1-H4)
   'UNAUTHENTICATED',
   'CSRF',

@@ -5,3 +5,4 @@ export * from './search.js';
 export * from './health.js';
 export * from './chat.js';
 export * from './auth.js';
+export * from './openai.js';

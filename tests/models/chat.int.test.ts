@@ -16,28 +16,10 @@ import { getConversation, pageText, postChat, squash, streamEvents } from '../su
 import { spawnServer, type ChildServer } from '../support/child-server.js';
 import { fixturePdfs } from '../support/fixtures.js';
 import { upload, waitForIngestion } from '../support/server.js';
+import { median, MODEL_ENV } from './env.js';
 import { ABSTAIN_RE, QUESTIONS, type ModelQuestion } from './questions.js';
 
 const env = process.env;
-const MODEL_ENV = {
-  EMBEDDER: 'openai',
-  EMBED_BASE_URL: env.EMBED_BASE_URL ?? '',
-  EMBED_MODEL: env.EMBED_MODEL ?? '',
-  // A CPU embedder on two shared cores takes about a second a passage under load: small batches, long timeout.
-  EMBED_BATCH: '8',
-  EMBED_TIMEOUT_MS: '300000',
-  LLM_BASE_URL: env.LLM_BASE_URL ?? '',
-  LLM_MODEL: env.LLM_MODEL ?? '',
-  LLM_CONTEXT_TOKENS: env.LLM_CONTEXT_TOKENS ?? '8192',
-  LLM_MAX_TOKENS: env.MODELS_TEST_MAX_TOKENS ?? '96',
-  LLM_TEMPERATURE: '0',
-  CHAT_TOP_K: env.MODELS_TEST_TOP_K ?? '3',
-  QUERY_EXPANSION: 'off',
-  LLM_FIRST_BYTE_TIMEOUT_MS: '120000',
-  LLM_IDLE_TIMEOUT_MS: '120000',
-  RATE_LIMIT_CHAT_PER_MIN: '1000',
-  LOG_LEVEL: 'warn',
-};
 
 interface Asked {
   question: ModelQuestion;
@@ -121,11 +103,6 @@ async function measureSpeed(): Promise<number> {
   const usage = /"completion_tokens":(\d+)/.exec(text);
   return usage ? Number(usage[1]) / ((performance.now() - t0) / 1000) : NaN;
 }
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN;
-};
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-models-'));

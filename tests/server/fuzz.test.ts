@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorBodySchema } from '@pagewise/shared';
+import { ErrorBodySchema, OpenAIErrorBodySchema } from '@pagewise/shared';
 import { isUnbuiltClientPage } from '../support/client-build.js';
 import { REPO_ROOT } from '../support/corpora.js';
 import { fixtureFile } from '../support/fixtures.js';
@@ -38,7 +38,7 @@ const segment = (ids: string[]) =>
 
 function fillRoute(route: string, values: string[]): string {
   let i = 0;
-  return route.replace(/:[a-zA-Z]+/g, () => values[i++ % values.length] ?? 'x');
+  return route.replace(/[:*][a-zA-Z]+/g, () => values[i++ % values.length] ?? 'x');
 }
 
 const query = fc.oneof(
@@ -130,7 +130,9 @@ async function fuzz(box: Sandbox, routes: RouteInfo[]): Promise<number> {
       expect(res.status, what).toBeLessThan(500);
       if (res.status >= 400 && method !== 'HEAD') {
         expect(String(res.headers['content-type']), what).toMatch(/^application\/json/);
-        expect(ErrorBodySchema.safeParse(res.json).success, what).toBe(true);
+        // The OpenAI-compatible endpoint answers in OpenAI's error shape, everything else in Pagewise's.
+        const shape = /^\/v1(?:[/?#]|$)/.test(p) ? OpenAIErrorBodySchema : ErrorBodySchema;
+        expect(shape.safeParse(res.json).success, what).toBe(true);
       }
     }),
     { numRuns: RUNS, seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined, endOnFailure: true },
@@ -157,6 +159,7 @@ const ALL_ROUTES = (s: TestServer) => [
   { method: 'GET', path: '/pdfjs/cmaps/:file' },
   { method: 'GET', path: '/pdfjs/standard_fonts/:file' },
   { method: 'GET', path: '/api/:anything' },
+  { method: 'POST', path: '/v1/:anything' },
 ];
 
 describe('fuzzing every route', () => {

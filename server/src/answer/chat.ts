@@ -5,17 +5,21 @@
  * passages, cited, checked the same way.
  * The streaming lifecycle follows vercel/ai-chatbot: the user's message is stored before anything can fail.
  */
-import type { ChatEvent, ChatRequest, Citation, ErrorCode, MessageStatus, SearchResult, Source, Usage, Verification } from '@pagewise/shared';
+import type { ChatEvent, ChatRequest, SearchResult, Source, Verification } from '@pagewise/shared';
 import type { SearchIndex } from '../index/search-index.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore } from '../store/conversations.js';
-import { CitationFilter } from './citations.js';
-import { ECHO_NOTE, EchoGuard, NO_CITATION_NOTE, uncitedNote } from './fallbacks.js';
-import { LlmError, type ChatModel, type Completion } from './llm.js';
-import { ANSWER_REMINDER, buildAnswerPrompt, buildExpandPrompt, buildRewritePrompt, parseQueryLines, SYSTEM_PROMPT } from './prompt.js';
+import { extractiveAnswer, NO_MODEL_NOTE } from './extractive.js';
+import { ECHO_NOTE, NO_CITATION_NOTE } from './fallbacks.js';
+import { generateAnswer, type Generated } from './generate.js';
+import type { ChatModel, Completion, Sampling } from './llm.js';
+import { buildAnswerPrompt, buildExpandPrompt, buildRewritePrompt, parseQueryLines } from './prompt.js';
+import { openRecord, type AnswerRecord, type Keep } from './record.js';
 import { searchWordings } from './retrieve.js';
-import { stripThink, ThinkSplitter } from './think.js';
+import { stripThink } from './think.js';
 import type { ClaimChecker } from './verify/index.js';
+
+export { extractiveAnswer, NO_MODEL_NOTE } from './extractive.js';
 
 export interface ChatOptions {
   topK: number;
@@ -26,8 +30,26 @@ export interface ChatOptions {
   expandQueries: boolean;
 }
 
-export const NO_MODEL_NOTE =
-  'No language model is configured, so these are the most relevant passages from your documents rather than a written answer. To get written answers, set LLM_BASE_URL (and LLM_MODEL, LLM_API_KEY) to a DeepSeek/OpenAI-compatible endpoint such as Ollama; see the README.';
+/** How one request is answered beyond its messages (the OpenAI-compatible endpoint sets these from its request). */
+export interface AnswerOptions {
+  /** Default `conversation`: what `/api/chat` does. */
+  keep?: Keep;
+  /** The client's own sampling settings; the answer budget defaults to LLM_MAX_TOKENS. */
+  sampling?: Partial<Sampling>;
+}
+
+type Emit = (e: ChatEvent) => void;
+
+/** What every answer has before the model is called. */
+interface Prepared {
+  record: AnswerRecord;
+  query: string;
+  expansions: string[];
+  sources: Source[];
+  t0: number;
+  tRetrieval: number;
+  retrievalMs: number;
+}
 
 export class ChatService {
   constructor(
@@ -44,17 +66,13 @@ export class ChatService {
   }
 
   /** Streams one answer through `emit`. Never throws for model failures: they become an `error` event. */
-  async answer(req: ChatRequest, emit: (e: ChatEvent) => void, signal: AbortSignal): Promise<void> {
+  async answer(req: ChatRequest, emit: Emit, signal: AbortSignal, opts: AnswerOptions = {}): Promise<void> {
     const t0 = performance.now();
     const question = req.messages[req.messages.length - 1]!.content.trim();
     const history = req.messages.slice(0, -1);
-
-    const conversationId = req.conversationId ?? this.conversations.create(question.replace(/\s+/g, ' ').slice(0, 80));
-    const userMessageId = this.conversations.addMessage(conversationId, { role: 'user', content: question, status: 'complete' });
-    const assistantMessageId = crypto.randomUUID();
-
+    const record = openRecord(this.conversations, req, question, opts.keep ?? 'conversation');
     const { query, expansions, hits, tRetrieval } = await this.retrieve(history, question, signal, req.documentIds);
-    let sources: Source[] = hits.map((h, i) => ({
+    const sources = hits.map((h, i): Source => ({
       n: i + 1,
       chunkId: h.chunkId,
       documentId: h.documentId,
@@ -65,140 +83,56 @@ export class ChatService {
       charEnd: h.charEnd,
       text: h.text,
     }));
-    const retrievalMs = performance.now() - tRetrieval;
+    const prepared: Prepared = { record, query, expansions, sources, t0, tRetrieval, retrievalMs: performance.now() - tRetrieval };
+    if (this.model) await this.written(this.model, req, prepared, emit, signal, opts.sampling);
+    else await this.extractive(prepared, emit, signal);
+  }
 
-    if (!this.model) {
-      emit({ type: 'start', conversationId, userMessageId, assistantMessageId, query, expansions, mode: 'extractive' });
-      emit({ type: 'sources', sources });
-      const { text, citations } = extractiveAnswer(sources);
-      emit({ type: 'answer', delta: text });
-      emit({ type: 'citations', citations });
-      const verification = await this.verify(text, sources, signal, [NO_MODEL_NOTE]);
-      this.conversations.addMessage(conversationId, { id: assistantMessageId, role: 'assistant', content: text, citations, verification, status: 'complete' });
-      if (verification) emit({ type: 'verification', ...verification });
-      emit({
-        type: 'done',
-        status: 'complete',
-        finishReason: 'extractive',
-        usage: null,
-        timings: { retrievalMs, overheadMs: performance.now() - tRetrieval, firstTokenMs: null, totalMs: performance.now() - t0 },
-      });
-      return;
-    }
+  private start(p: Prepared, mode: 'llm' | 'extractive'): ChatEvent {
+    const { conversationId, userMessageId, assistantMessageId } = p.record;
+    return { type: 'start', conversationId, userMessageId, assistantMessageId, query: p.query, expansions: p.expansions, mode };
+  }
 
-    const prompt = buildAnswerPrompt(history, question, sources, { contextTokens: this.opts.contextTokens, maxAnswerTokens: this.opts.maxAnswerTokens });
-    sources = prompt.sources;
-    const byNumber = new Map(sources.map((s) => [s.n, s]));
-    const overheadMs = performance.now() - tRetrieval;
-    emit({ type: 'start', conversationId, userMessageId, assistantMessageId, query, expansions, mode: 'llm' });
-    emit({ type: 'sources', sources });
-
-    const splitter = new ThinkSplitter();
-    const filter = new CitationFilter((n) => byNumber.has(n));
-    let answer = '';
-    let reasoning = '';
-    let firstTokenMs: number | null = null;
-    let finishReason: string | null = null;
-    let usage: Usage | null = null;
-    let failure: { code: ErrorCode; message: string } | null = null;
-
-    const emitAnswer = (text: string) => {
-      const out = filter.push(text);
-      if (out) {
-        answer += out;
-        emit({ type: 'answer', delta: out });
-      }
-    };
-    // A model that copies its instructions back (a base model does) is stopped before any of it is shown.
-    const guard = new EchoGuard([SYSTEM_PROMPT, ANSWER_REMINDER]);
-    const stop = new AbortController();
-    const onAnswer = (text: string) => {
-      const out = guard.push(text);
-      if (guard.echoed) stop.abort();
-      else if (out) emitAnswer(out);
-    };
-    const onReasoning = (text: string) => {
-      reasoning += text;
-      emit({ type: 'reasoning', delta: text });
-    };
-
-    try {
-      for await (const part of this.model.stream(prompt.messages, { signal: AbortSignal.any([signal, stop.signal]), maxTokens: this.opts.maxAnswerTokens })) {
-        if (part.type === 'finish') {
-          finishReason = part.reason;
-          usage = part.usage;
-          continue;
-        }
-        firstTokenMs ??= performance.now() - t0;
-        if (part.type === 'reasoning') onReasoning(part.delta);
-        else {
-          const split = splitter.push(part.delta);
-          if (split.reasoning) onReasoning(split.reasoning);
-          if (split.answer) onAnswer(split.answer);
-        }
-      }
-    } catch (err) {
-      if (guard.echoed) {
-        // stopped on purpose
-      } else if (err instanceof LlmError) {
-        failure = { code: err.code, message: `The answer could not be completed: ${err.message}.` };
-        this.log.warn({ code: err.code, attempts: err.attempts, reason: err.message }, 'model call failed');
-      } else if (!signal.aborted) {
-        this.log.error({ err }, 'answer failed unexpectedly');
-        failure = { code: 'INTERNAL_ERROR', message: 'The answer failed unexpectedly; try again.' };
-      }
-    }
-    const rest = splitter.flush();
-    if (rest.reasoning) onReasoning(rest.reasoning);
-    if (rest.answer) onAnswer(rest.answer);
-    const held = guard.flush();
-    if (held) emitAnswer(held);
-    if (guard.echoed) {
-      finishReason = 'echo';
-      answer = ECHO_NOTE;
-      emit({ type: 'answer', delta: ECHO_NOTE });
-    }
-    const tail = filter.flush();
-    if (tail) {
-      answer += tail;
-      emit({ type: 'answer', delta: tail });
-    }
-    // A finished answer that cites nothing (small models often don't) is marked as such, unless it abstained.
-    const note = failure || signal.aborted || finishReason !== 'stop' ? '' : uncitedNote(answer, filter.cited.length);
-    const finished = finishReason === 'stop' || guard.echoed;
-    if (note) {
-      answer += note;
-      emit({ type: 'answer', delta: note });
-    }
-
-    const citations: Citation[] = filter.cited.map((n) => byNumber.get(n)!);
-    const status: MessageStatus = failure ? (answer ? 'incomplete' : 'error') : signal.aborted || !finished ? 'incomplete' : 'complete';
-    // The product's own notes are not claims of the model's.
-    const verification = answer ? await this.verify(answer, sources, signal, [ECHO_NOTE, NO_CITATION_NOTE]) : null;
-    this.conversations.addMessage(conversationId, {
-      id: assistantMessageId,
-      role: 'assistant',
-      content: answer,
-      reasoning: reasoning || null,
-      citations,
-      verification,
-      status,
-      error: failure,
-    });
-    if (signal.aborted) return;
+  private async extractive(p: Prepared, emit: Emit, signal: AbortSignal): Promise<void> {
+    emit(this.start(p, 'extractive'));
+    emit({ type: 'sources', sources: p.sources });
+    const { text, citations } = extractiveAnswer(p.sources);
+    emit({ type: 'answer', delta: text });
     emit({ type: 'citations', citations });
+    const verification = await this.verify(text, p.sources, signal, [NO_MODEL_NOTE]);
+    p.record.saveAnswer({ content: text, citations, verification, status: 'complete' });
     if (verification) emit({ type: 'verification', ...verification });
-    if (failure) {
-      emit({ type: 'error', code: failure.code, message: failure.message });
+    const now = performance.now();
+    const timings = { retrievalMs: p.retrievalMs, overheadMs: now - p.tRetrieval, firstTokenMs: null, totalMs: now - p.t0 };
+    emit({ type: 'done', status: 'complete', finishReason: 'extractive', usage: null, timings });
+  }
+
+  private async written(model: ChatModel, req: ChatRequest, p: Prepared, emit: Emit, signal: AbortSignal, sampling: Partial<Sampling> = {}): Promise<void> {
+    const maxTokens = sampling.maxTokens ?? this.opts.maxAnswerTokens;
+    const history = req.messages.slice(0, -1);
+    const question = req.messages[req.messages.length - 1]!.content.trim();
+    const prompt = buildAnswerPrompt(history, question, p.sources, { contextTokens: this.opts.contextTokens, maxAnswerTokens: maxTokens });
+    const sources = prompt.sources;
+    const overheadMs = performance.now() - p.tRetrieval;
+    emit(this.start(p, 'llm'));
+    emit({ type: 'sources', sources });
+    const g = await generateAnswer(model, prompt.messages, sources, { emit, signal, sampling: { ...sampling, maxTokens }, t0: p.t0, log: this.log });
+    const status = g.failure ? (g.answer ? 'incomplete' : 'error') : signal.aborted || !g.finished ? 'incomplete' : 'complete';
+    // The product's own notes are not claims of the model's.
+    const verification = g.answer ? await this.verify(g.answer, sources, signal, [ECHO_NOTE, NO_CITATION_NOTE]) : null;
+    p.record.saveAnswer({ content: g.answer, reasoning: g.reasoning || null, citations: g.citations, verification, status, error: g.failure });
+    if (signal.aborted) return;
+    this.finish(g, status, verification, emit, { retrievalMs: p.retrievalMs, overheadMs, totalMs: performance.now() - p.t0 });
+  }
+
+  private finish(g: Generated, status: 'complete' | 'incomplete' | 'error', verification: Verification | null, emit: Emit, t: { retrievalMs: number; overheadMs: number; totalMs: number }): void {
+    emit({ type: 'citations', citations: g.citations });
+    if (verification) emit({ type: 'verification', ...verification });
+    if (g.failure) {
+      emit({ type: 'error', code: g.failure.code, message: g.failure.message });
       return;
     }
-    emit({
-      type: 'done',
-      status,
-      finishReason: finishReason ?? 'missing',
-      usage,
-      timings: { retrievalMs, overheadMs, firstTokenMs, totalMs: performance.now() - t0 },
-    });
+    emit({ type: 'done', status, finishReason: g.finishReason ?? 'missing', usage: g.usage, timings: { ...t, firstTokenMs: g.firstTokenMs } });
   }
 
   /** The claim check of an answer; never throws (a failure is logged and leaves the answer unchecked). */
@@ -281,18 +215,4 @@ export function usableReply(reply: Completion): string {
   const answer = reply.text.slice(close + '</think>'.length);
   const end = answer.lastIndexOf('\n');
   return end < 0 ? '' : answer.slice(0, end);
-}
-
-/** The answer without a model: the best passages, each cited, after one clear line saying why. */
-export function extractiveAnswer(sources: Source[]): { text: string; citations: Citation[] } {
-  if (sources.length === 0) {
-    return { text: `${NO_MODEL_NOTE}\n\nNothing in your documents matched this question.`, citations: [] };
-  }
-  const shown = sources.slice(0, 3);
-  const lines = shown.map((s) => {
-    const snippet = s.text.replace(/\s+/g, ' ').trim();
-    const cut = snippet.length > 400 ? `${snippet.slice(0, 400).replace(/\s+\S*$/, '')} …` : snippet;
-    return `- **${s.documentName.replace(/[*_`[\]]/g, '')}, page ${s.pageLabel ?? s.page}**: ${cut} [${s.n}]`;
-  });
-  return { text: `${NO_MODEL_NOTE}\n\n${lines.join('\n')}`, citations: shown };
 }

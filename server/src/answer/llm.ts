@@ -32,6 +32,15 @@ export type StreamPart =
   | { type: 'content'; delta: string }
   | { type: 'finish'; reason: string | null; usage: { promptTokens: number | null; completionTokens: number | null; reasoningTokens: number | null } | null };
 
+/** Per-request sampling: the answer budget and, from a client of the OpenAI-compatible endpoint, its own settings. */
+export interface Sampling {
+  maxTokens: number;
+  /** Overrides LLM_TEMPERATURE. */
+  temperature?: number;
+  /** Stop sequences passed to the endpoint. */
+  stop?: string[];
+}
+
 export interface Completion {
   text: string;
   truncated: boolean;
@@ -40,7 +49,7 @@ export interface Completion {
 export interface ChatModel {
   readonly model: string;
   /** Stream a reply. Throws LlmError before or during the stream; ends quietly if `signal` aborts. */
-  stream(messages: LlmMessage[], opts: { signal: AbortSignal; maxTokens: number }): AsyncGenerator<StreamPart>;
+  stream(messages: LlmMessage[], opts: Sampling & { signal: AbortSignal }): AsyncGenerator<StreamPart>;
   /**
    * A short non-streamed completion on the utility model (query rewriting and expansion). `truncated` is true
    * when the model stopped at the token limit (`finish_reason: length`): the last line may be cut off.
@@ -125,7 +134,7 @@ export class OpenAIChatModel implements ChatModel {
   }
 
   /** Open the stream, retrying what may be retried while no token has been produced. */
-  private async open(model: string, messages: LlmMessage[], maxTokens: number, signal: AbortSignal, stream: boolean) {
+  private async open(model: string, messages: LlmMessage[], sampling: Sampling, signal: AbortSignal, stream: boolean) {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       this.lastAttempts = attempt;
@@ -137,8 +146,9 @@ export class OpenAIChatModel implements ChatModel {
               messages,
               stream: stream as true,
               ...(stream ? { stream_options: { include_usage: true } } : {}),
-              max_tokens: maxTokens,
-              temperature: this.opts.temperature,
+              max_tokens: sampling.maxTokens,
+              temperature: sampling.temperature ?? this.opts.temperature,
+              ...(sampling.stop?.length ? { stop: sampling.stop } : {}),
             },
             { signal, timeout: this.opts.firstByteTimeoutMs },
           )
@@ -161,8 +171,8 @@ export class OpenAIChatModel implements ChatModel {
     }
   }
 
-  async *stream(messages: LlmMessage[], opts: { signal: AbortSignal; maxTokens: number }): AsyncGenerator<StreamPart> {
-    const stream = (await this.open(this.opts.model, messages, opts.maxTokens, opts.signal, true)) as unknown as AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk> & {
+  async *stream(messages: LlmMessage[], opts: Sampling & { signal: AbortSignal }): AsyncGenerator<StreamPart> {
+    const stream = (await this.open(this.opts.model, messages, opts, opts.signal, true)) as unknown as AsyncIterable<OpenAI.Chat.Completions.ChatCompletionChunk> & {
       controller: AbortController;
     };
     const it = stream[Symbol.asyncIterator]();
@@ -214,7 +224,7 @@ export class OpenAIChatModel implements ChatModel {
   }
 
   async complete(messages: LlmMessage[], opts: { signal: AbortSignal; maxTokens: number }): Promise<Completion> {
-    const res = (await this.open(this.opts.utilityModel, messages, opts.maxTokens, opts.signal, false)) as unknown as OpenAI.Chat.Completions.ChatCompletion;
+    const res = (await this.open(this.opts.utilityModel, messages, { maxTokens: opts.maxTokens }, opts.signal, false)) as unknown as OpenAI.Chat.Completions.ChatCompletion;
     const choice = res.choices?.[0];
     const msg = choice?.message as { content?: string | null } | undefined;
     if (typeof msg?.content !== 'string') throw new LlmError('LLM_BAD_RESPONSE', 'the model endpoint returned no message');

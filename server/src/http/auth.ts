@@ -90,8 +90,11 @@ export function isAuthenticated(req: Request, opts: AuthOptions): 'bearer' | 'co
   return c !== null && opts.sessions.valid(c) ? 'cookie' : null;
 }
 
-/** Mounted on /api before every route. A presented credential is checked even on public paths (health). */
-export function requireAuth(opts: AuthOptions): RequestHandler {
+/**
+ * Mounted on /api (and /v1, with no public paths) before every route. A presented credential is checked even on
+ * public paths (health).
+ */
+export function requireAuth(opts: AuthOptions, publicPaths: ReadonlySet<string> = PUBLIC_API_PATHS): RequestHandler {
   return (req, res, next) => {
     if (!opts.token) return next();
     const presented = req.headers.authorization !== undefined || cookieValue(req, SESSION_COOKIE) !== null;
@@ -104,7 +107,7 @@ export function requireAuth(opts: AuthOptions): RequestHandler {
     }
     const how = isAuthenticated(req, opts);
     if (!how && presented) opts.failures.fail(clientAddress(req));
-    if (PUBLIC_API_PATHS.has(req.path)) return next();
+    if (publicPaths.has(req.path)) return next();
     if (!how) return next(unauthenticated());
     // Not a browser's own proof of origin ('unknown'), yet an ambient cookie: refused too.
     if (how === 'cookie' && !SAFE_METHODS.has(req.method) && opts.source(req) !== 'same') return next(csrfRejected());

@@ -1,8 +1,12 @@
-/** The one error middleware: AppErrors become their error body; anything else is logged and masked. */
+/**
+ * The one error middleware: AppErrors become their error body (in the OpenAI shape on /v1); anything else is
+ * logged and masked.
+ */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorBody } from '@pagewise/shared';
 import { AppError, insufficientStorage, internalError, isDiskFull, malformedUrl, notFound, payloadTooLarge, validationError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { isOpenAIPath, openAIErrorBody } from './openai-errors.js';
 
 /** Map errors thrown by Express' own parsers and Node into AppErrors. */
 export function toAppError(err: unknown): AppError | null {
@@ -33,7 +37,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return;
     }
     const body: ErrorBody = { error: appErr.toDetail() };
-    res.status(appErr.status).json(body);
+    res.status(appErr.status).json(isOpenAIPath(req.originalUrl) ? openAIErrorBody(appErr.code, appErr.message, appErr.status, appErr.param) : body);
   };
 }
 

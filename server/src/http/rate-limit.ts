@@ -1,7 +1,7 @@
-/** Per-address request limits (express-rate-limit): 429 RATE_LIMITED with Retry-After, in our error body. */
+/** Per-address request limits (express-rate-limit): 429 RATE_LIMITED with Retry-After, through the error middleware. */
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { ErrorBody } from '@pagewise/shared';
+import { rateLimited } from '../errors.js';
 
 export function perMinute(limit: number, what: string): RequestHandler {
   return rateLimit({
@@ -9,10 +9,7 @@ export function perMinute(limit: number, what: string): RequestHandler {
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) => {
-      const body: ErrorBody = { error: { code: 'RATE_LIMITED', message: `Too many ${what}; wait a moment and try again.` } };
-      res.status(429).json(body);
-    },
+    handler: (_req, _res, next) => next(rateLimited(what)),
   });
 }
 

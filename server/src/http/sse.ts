@@ -39,8 +39,13 @@ export class SseStream {
   }
 
   send(event: ChatEvent): boolean {
+    return this.write(SseStream.encode(event));
+  }
+
+  /** One frame, already encoded (`data: …` and a blank line). */
+  write(frame: string): boolean {
     if (this.closed) return false;
-    this.res.write(SseStream.encode(event));
+    this.res.write(frame);
     return true;
   }
 

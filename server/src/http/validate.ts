@@ -6,8 +6,8 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
   const r = schema.safeParse(value);
   if (!r.success) {
     const issue = r.error.issues[0];
-    const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-    throw validationError(`${where}${issue?.message ?? 'invalid request'}`);
+    const param = issue?.path.length ? issue.path.join('.') : null;
+    throw validationError(`${param ? `${param}: ` : ''}${issue?.message ?? 'invalid request'}`, param);
   }
   return r.data;
 }
