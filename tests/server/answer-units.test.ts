@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import type { Source } from '@pagewise/shared';
 import { CitationFilter } from '../../server/src/answer/citations.js';
 import { retryDelayMs } from '../../server/src/answer/llm.js';
-import { NO_CITATION_NOTE } from '../../server/src/answer/fallbacks.js';
+import { ECHO_NOTE, NO_CITATION_NOTE } from '../../server/src/answer/fallbacks.js';
+import { NO_MODEL_NOTE } from '../../server/src/answer/extractive.js';
 import {
   ANSWER_REMINDER,
   buildAnswerPrompt,
@@ -238,6 +239,20 @@ describe('buildAnswerPrompt', () => {
       { role: 'user', content: `${formatPassages(sources)}\n\nQuestion: And the weather?\n\n${ANSWER_REMINDER}` },
     ]);
     expect(JSON.stringify(messages)).not.toContain('private chain of thought');
+  });
+
+  it('sends none of the product\'s own notes back: a turn that was only a note goes back without its exchange', () => {
+    const history = [
+      { role: 'user' as const, content: 'What happened?' },
+      { role: 'assistant' as const, content: ECHO_NOTE },
+      { role: 'user' as const, content: 'Who flew?' },
+      { role: 'assistant' as const, content: `${NO_MODEL_NOTE}\n\n[1] p. 2: The pilot.` },
+    ];
+    const { messages } = buildAnswerPrompt(history, 'And the weather?', [source(1)], budget);
+    expect(messages.slice(1, -1)).toEqual([
+      { role: 'user', content: 'Who flew?' },
+      { role: 'assistant', content: '[1] p. 2: The pilot.' },
+    ]);
   });
 
   it('drops the weakest passages first to fit the context, and keeps at least the best one', () => {

@@ -5,7 +5,8 @@
  * language, and says so when the passages do not hold the answer instead of using outside knowledge.
  */
 import type { ChatMessage, Source } from '@pagewise/shared';
-import { ABSTENTION, NO_CITATION_NOTE } from './fallbacks.js';
+import { ABSTENTION, ECHO_NOTE, NO_CITATION_NOTE } from './fallbacks.js';
+import { NO_MODEL_NOTE } from './extractive.js';
 import { stripThink } from './think.js';
 import type { LlmMessage } from './llm.js';
 
@@ -58,8 +59,7 @@ export interface PromptBudget {
  */
 export function buildAnswerPrompt(history: ChatMessage[], question: string, sources: Source[], budget: PromptBudget): { messages: LlmMessage[]; sources: Source[] } {
   const available = budget.contextTokens - budget.maxAnswerTokens - estimateTokens(SYSTEM_PROMPT) - estimateTokens(question) - 64;
-  // Earlier answers go back without reasoning and without our own note (a small model would copy it).
-  let turns = history.map((m) => ({ role: m.role, content: m.role === 'assistant' ? stripThink(m.content).replace(`\n\n${NO_CITATION_NOTE}`, '') : m.content }));
+  let turns = priorTurns(history);
   let kept = [...sources];
   const cost = () => estimateTokens(formatPassages(kept)) + turns.reduce((a, t) => a + estimateTokens(t.content) + 4, 0);
   // Keep at least the best passage; shed history before the last passages.
@@ -76,9 +76,24 @@ export function buildAnswerPrompt(history: ChatMessage[], question: string, sour
   };
 }
 
+const PRODUCT_NOTES = [NO_CITATION_NOTE, ECHO_NOTE, NO_MODEL_NOTE];
+
+/**
+ * Earlier turns as the model sees them: answers without reasoning and without the product's own notes (a small
+ * model copies them); an exchange whose answer was only a note (an echo, nothing found) is left out whole.
+ */
+function priorTurns(history: ChatMessage[]): LlmMessage[] {
+  const turns = history.map((m) => {
+    if (m.role !== 'assistant') return { role: m.role, content: m.content };
+    const text = PRODUCT_NOTES.reduce((t, note) => t.split(note).join(''), stripThink(m.content));
+    return { role: m.role, content: text.trim() };
+  });
+  return turns.filter((t, i) => (t.role === 'assistant' ? t.content !== '' : turns[i + 1]?.content !== ''));
+}
+
 /** The last turns of a conversation as "User: …" / "Assistant: …" lines, reasoning removed, for utility calls. */
 function recentTurns(history: ChatMessage[]): string[] {
-  return history.slice(-6).map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${stripThink(m.content).slice(0, 1200)}`);
+  return priorTurns(history).slice(-6).map((m) => `${m.role === 'user' ? 'User' : 'Assistant'}: ${m.content.slice(0, 1200)}`);
 }
 
 export const EXPAND_PROMPT = `You write queries for a document search engine. Output 2 to 4 lines, one query per line. Line 1: the user's last message as one standalone query, using the conversation (if any) to resolve references such as "it", "they" or "that year"; keep names, numbers and the user's language. Then up to three other queries for the same need in different words: synonyms, the technical terms a manual, report or filing would use; if the message is not in English, include an English translation. Output only the queries: no numbering, no explanation, no quotes.`;
