@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { HealthResponseSchema, type SearchResponse } from '@pagewise/shared';
 import { LocalEmbedder } from '../../server/src/index/embedders/local.js';
 import { createLogger } from '../../server/src/logger.js';
@@ -20,7 +20,8 @@ const MODEL = process.env.PAGEWISE_LOCAL_MODEL ?? 'sentence-transformers/all-Min
 const ROOT = process.env.PAGEWISE_LOCAL_MODELS ?? path.join(process.env.PAGEWISE_MODELS_DIR ?? path.join(os.homedir(), '.cache', 'pagewise-models'), 'onnx-models');
 const SOURCE = path.join(ROOT, ...MODEL.split('/'));
 const present = fs.existsSync(path.join(SOURCE, 'onnx', 'model_quantized.onnx')) && fs.existsSync(path.join(SOURCE, 'tokenizer.json'));
-if (!present) console.log(`local-embedder-real: skipped, no real ONNX model at ${SOURCE} (npm run models:up lays it out)`);
+const SKIP_REASON = `no real ONNX model at ${SOURCE} (npm run models:up lays it out)`;
+if (!present) console.log(`local-embedder-real: skipped, ${SKIP_REASON}`);
 
 const servers: TestServer[] = [];
 afterAll(async () => {
@@ -35,7 +36,11 @@ function dataDirWithModel(): string {
 
 const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
 
-describe.skipIf(!present)(`local embedder on a real model (${MODEL}, int8 ONNX, offline)`, () => {
+describe(`local embedder on a real model (${MODEL}, int8 ONNX, offline)`, () => {
+  beforeEach((ctx) => {
+    if (!present) ctx.skip(SKIP_REASON);
+  });
+
   it('loads from DATA_DIR/models with downloads off and ranks a paraphrase above unrelated text', async () => {
     const dir = dataDirWithModel();
     const e = await LocalEmbedder.load({ model: MODEL, modelsDir: path.join(dir, 'models'), allowDownload: false, log: createLogger({ level: 'silent' }) });
