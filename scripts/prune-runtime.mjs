@@ -2,8 +2,8 @@
 /**
  * Removes from node_modules what the server never loads, for the container image: the Dockerfile's build stage
  * runs `node scripts/prune-runtime.mjs --apply` after `npm prune --omit=dev`, and the runtime stage copies what is
- * left. Without --apply it only lists what it would remove. Not for a development checkout: the tests and the
- * client build need all of it (`npm ci` puts it back).
+ * left. Without --apply it only says what it would remove (--list: every path). Not for a development checkout:
+ * the tests and the client build need all of it (`npm ci` puts it back).
  *
  * What goes, and why:
  * - packages only the web client depends on (React, the markdown renderer, ...): vite bundles them into
@@ -143,6 +143,7 @@ if (apply) {
   const bin = path.join(nm, '.bin');
   if (fs.existsSync(bin)) for (const l of fs.readdirSync(bin)) if (!fs.existsSync(path.join(bin, l))) fs.rmSync(path.join(bin, l), { force: true });
 }
+if (process.argv.includes('--list')) for (const { p } of plan) console.log(path.relative(root, p));
 const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
 for (const [why, g] of groups) console.log(`${apply ? 'removed' : 'would remove'} ${g.n} × ${why} (${mb(g.bytes)}), e.g. ${g.first}`);
 console.log(`${apply ? 'removed' : 'would remove'} ${mb(total)} from node_modules`);
