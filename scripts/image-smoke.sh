@@ -217,6 +217,8 @@ check_container() {
   else fail "first start healthy in $(secs "$ms") ($load; limit $HEALTHY_WITHIN_S s)"; fi
   code="$(curl -sS -o /dev/null -w '%{http_code}' -F "files=@tests/fixtures/tex/de-ot1.pdf" "$url/api/documents")"
   if [ "$code" = 401 ]; then result "401 without token"; else fail "401 without token" "got $code"; fi
+  code="$(curl -sS -o "$TMP/index.html" -w '%{http_code}' "$url/")"
+  if [ "$code" = 200 ] && grep -q '<script' "$TMP/index.html"; then result "web client served"; else fail "web client" "got $code"; fi
   local emb
   emb="$(embedder_of "$url")" || emb=""
   case "$emb" in
