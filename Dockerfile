@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
-# Pagewise: multi-stage build. Native modules (better-sqlite3, hnswlib-node) are compiled in the build stage on
-# the same base image as the runtime, the client is built there too, and dev dependencies are pruned.
+# Pagewise: multi-stage build. Native modules (better-sqlite3, hnswlib-node) are compiled in the build stage, the
+# client is built there too, then everything the server never loads is removed (scripts/prune-runtime.mjs: dev
+# and client-only packages, the browser build of ONNX Runtime, other systems' binaries, build leftovers). The
+# runtime stage is Debian slim with the build stage's Node binary only (no npm, no headers): the same Debian
+# release as the build stage, so the native modules find the same libraries.
 
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
@@ -21,9 +24,15 @@ COPY scripts scripts
 COPY tsconfig.json ./
 RUN node scripts/ensure-client.mjs \
  && npm prune --omit=dev --no-audit --no-fund \
- && rm -rf client/src client/node_modules/.vite
+ && node scripts/prune-runtime.mjs --apply \
+ && rm -rf client/src client/node_modules
 
-FROM node:22-bookworm-slim AS runtime
+FROM debian:bookworm-slim AS runtime
+RUN groupadd --gid 1000 node \
+ && useradd --uid 1000 --gid node --shell /bin/bash --create-home node \
+ && mkdir -p /data \
+ && chown node:node /data
+COPY --from=build /usr/local/bin/node /usr/local/bin/node
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
@@ -35,7 +44,6 @@ COPY --from=build /app/shared shared
 COPY --from=build /app/server server
 COPY --from=build /app/client/package.json client/package.json
 COPY --from=build /app/client/dist client/dist
-RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
