@@ -4,10 +4,17 @@
  * (l2kurz, xeCJK), contents without leaders (texlive-de), a 10-Q's contents table read cell by cell, a TeX index,
  * and body pages with numbers in them that must stay body pages.
  */
-import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { collapseLeaders } from '../../server/src/ingest/leaders.js';
 import { cleanText } from '../../server/src/ingest/normalize.js';
 import { pageKind } from '../../server/src/ingest/page-kind.js';
+import { createLogger } from '../../server/src/logger.js';
+import { openDb } from '../../server/src/store/db.js';
+import { DocumentStore } from '../../server/src/store/documents.js';
+import { classifyStoredPages } from '../../server/src/store/page-kinds.js';
 
 /** A page as it is stored: cleaned, leaders collapsed. */
 const kindOf = (lines: string[]) => pageKind(cleanText(lines.join('\n')));
@@ -125,5 +132,30 @@ describe('pageKind: body pages with numbers stay body pages', () => {
     ];
     const toc = ['Page', 'Forward-Looking Statements', '1', 'A Quarter in Review', '2', 'Consolidated Statements of Income', '3', 'Balance Sheets', '5'];
     expect(kindOf([...prose, ...toc, 'Notes to Financial Statements', '8', 'Key Terms', '23', 'Risk Factors', '43'])).toBeNull();
+  });
+});
+
+describe('pages stored before the detector', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-kinds-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('are classified once at start-up, from their stored text with its leaders', () => {
+    const db = openDb(dir);
+    const docs = new DocumentStore(db);
+    docs.insertOrGet({ id: 'old', name: 'old.pdf', sha256: 'x', bytes: 1 });
+    // As an earlier version stored them: leaders as drawn, no kind.
+    const contents = ['Contents', '1 Introduction . . . . . . . . 1', '2 Installation . . . . . . 4', '3 Operation . . . . . . . 9', '4 Maintenance . . . . . 15'];
+    docs.insertPages('old', [
+      { pageNumber: 1, label: null, text: contents.join('\n') },
+      { pageNumber: 2, label: null, text: 'Introduction\nThe pump moves 40 litres a minute at 2 bar; see page 9 for more.' },
+    ]);
+    const log = createLogger({ level: 'silent' });
+    expect(classifyStoredPages(db, log)).toBe(1);
+    expect([1, 2].map((n) => docs.getPage('old', n)?.kind)).toEqual(['contents', null]);
+    // Once: a later start leaves the pages as they are.
+    db.prepare('UPDATE pages SET kind = NULL').run();
+    expect(classifyStoredPages(db, log)).toBe(0);
+    expect(docs.getPage('old', 1)?.kind).toBeNull();
+    db.close();
   });
 });
