@@ -24,6 +24,8 @@ const MIN_ENTRIES = 4;
 const MIN_RISING = 0.8;
 /** A title line above an entry that belongs to it (a title that wraps), at most this long. */
 const MAX_TITLE_CHARS = 120;
+/** Longest line read as one entry with its references at the end. */
+const MAX_ENTRY_CHARS = 300;
 
 const REF = String.raw`(?:\d{1,4}(?:\s?[–-]\s?\d{1,4}|\s?ff?\.?)?|[ivxlc]{1,6})`;
 /** References in a list are apart after their comma ("12, 45"), unlike the thousands of "7,707". */
@@ -59,7 +61,8 @@ function classify(text: string): Line {
   if (leaders.length) return { ...line, kind: leaders.some((m) => /,/.test(m[1]!)) ? 'index' : 'leader', entries: leaders.length };
   if (REF_LIST_LINE.test(text)) return { ...line, kind: 'refs' };
   if (ONLY_REF.test(text)) return { ...line, kind: 'number', page: arabic(text) };
-  const m = TRAILING_REFS.exec(text);
+  // An entry is a short line; a long one (a paragraph pdf.js gave as one line) is body text, and is not searched.
+  const m = text.length <= MAX_ENTRY_CHARS ? TRAILING_REFS.exec(text) : null;
   if (!m || !LETTER.test(m[1]!)) return line;
   if (m[2]!.startsWith(',') || m[3]!.includes(',')) return DATE.test(text) ? line : { ...line, kind: 'index', entries: 1 };
   return { ...line, kind: 'plain', entries: 1, page: arabic(m[3]!) };
@@ -73,14 +76,14 @@ const numbersLines = (before: string, page: number | null) => page !== null && n
  * entry whose reference stands alone on its line (only when that number is not one of a column of numbers, as
  * in a table), or the one wrapped title line of any other entry.
  */
-function cover(lines: Line[]): { covered: boolean[]; numberEntries: Line[] } {
+function cover(lines: Line[]): { covered: boolean[]; numberEntries: Set<Line> } {
   const covered = lines.map((l) => l.kind !== 'text' && l.kind !== 'number');
-  const numberEntries: Line[] = [];
+  const numberEntries = new Set<Line>();
   lines.forEach((l, i) => {
     const prev = lines[i - 1];
     if (l.kind === 'number') {
       if (prev?.kind !== 'text' || lines[i + 1]?.kind === 'number' || numbersLines(prev.text, l.page)) return;
-      numberEntries.push(l);
+      numberEntries.add(l);
       covered[i] = true;
       let title = 0;
       for (let k = i - 1; k >= 0 && k >= i - 2 && lines[k]!.kind === 'text' && !covered[k]; k--) {
@@ -121,7 +124,7 @@ export function countEntries(text: string): PageEntries {
   const total = lines.reduce((n, l) => n + l.chars, 0);
   const { covered, numberEntries } = cover(lines);
   const count = (kind: LineKind) => lines.reduce((n, l) => n + (l.kind === kind ? l.entries : 0), 0);
-  const plain = lines.filter((l) => l.kind === 'plain' || numberEntries.includes(l));
+  const plain = lines.filter((l) => l.kind === 'plain' || numberEntries.has(l));
   return {
     share: total ? lines.reduce((n, l, i) => n + (covered[i] ? l.chars : 0), 0) / total : 0,
     leader: count('leader'),
