@@ -51,15 +51,4 @@ describe('highlight matcher and accents apart from their letters', () => {
     expect(highlightPassage(layer, passage, { start, end: start + 3 })).toBe(2);
     expect(Array.from(layer.querySelectorAll('mark.pw-span'), (m) => m.textContent).join('')).toBe('f\u00a8ur');
   });
-
-  it('finds a contents passage whose dot leaders the server collapsed into "…"', () => {
-    // The text layer draws every leader dot; the stored passage has one "…" per leader.
-    const toc = ['Inhaltsverzeichnis', '1 Einleitung', '. . . . . . . . . . . . . . . . . .', '1', '1.1 ', '\u00a8', 'Ubersicht . . . . . . . . . . . . . . 1', '1.2 Aufbau........................3'];
-    const passage = 'Inhaltsverzeichnis\n1 Einleitung … 1\n1.1 Übersicht … 1\n1.2 Aufbau … 3';
-    expect(findPassageRange(toc, passage)).toEqual({ first: 0, last: 7 });
-    const start = passage.indexOf('1.2 Aufbau');
-    expect(findSpanRange(toc, passage, { start, end: passage.length })).toEqual({ from: { item: 7, char: 0 }, to: { item: 7, char: toc[7]!.length - 1 } });
-    // CJK contents: spaced dots, and leaders drawn as ellipses.
-    expect(findPassageRange(['目录', '3.1 宏包选项 . . . . . . . . . . . 2', '第一章 绪论……………………1'], '目录\n3.1 宏包选项 … 2\n第一章 绪论…1')).toEqual({ first: 0, last: 2 });
-  });
 });

@@ -8,9 +8,6 @@
  * Accents are left out on both sides. Where a document draws an accent as a glyph of its own (TeX in its default
  * font encoding), the text layer holds "f¨" and "ur", the accent before or after its letter, sometimes on a dotless
  * "ı", while the stored passage, whose accents the server put back on their letters, says "für".
- *
- * A run of dots counts as one dot on both sides: the server collapses a contents page's dot leaders into one "…"
- * ("1 Einleitung … 1"), while the text layer draws every dot of them.
  */
 /** Spacing accents that NFKD leaves as they are: ` ˆ ˇ (the others become a space and a combining mark). */
 const SPACING_ACCENTS = /[\u0060\u02c6\u02c7]/g;
@@ -23,23 +20,6 @@ const norm = (s: string) =>
     .replace(/\u0131/g, 'i')
     .replace(/\u0237/g, 'j')
     .replace(/\s+/g, '');
-
-/** Full stops and middle dots (after NFKD, which makes "…" three full stops). */
-const DOTS = '[.\\u00b7\\u2027\\u2219\\u22c5\\u22ef\\u30fb]';
-const DOT = new RegExp(DOTS);
-const DOT_RUN = new RegExp(`${DOTS}{2,}`, 'g');
-
-/** Indexes of the characters of `s` that stay when every run of two or more dots is read as one dot. */
-function keptChars(s: string): number[] {
-  const kept: number[] = [];
-  for (let i = 0; i < s.length; i++) if (!(DOT.test(s[i]!) && i > 0 && DOT.test(s[i - 1]!))) kept.push(i);
-  return kept;
-}
-
-/** `s` with every run of dots read as one "." (a lone dot stays as it is). */
-function foldDots(s: string): string {
-  return s.replace(DOT_RUN, '.');
-}
 
 /** A character of the normalised text layer: the item it came from and its offset in that item's text. */
 interface Origin {
@@ -60,8 +40,7 @@ function layout(spanTexts: string[]): { joined: string; origins: Origin[] } {
       char += cp.length;
     }
   });
-  const kept = keptChars(joined);
-  return { joined: foldDots(joined), origins: kept.map((i) => origins[i]!) };
+  return { joined, origins };
 }
 
 /** Where the normalised passage starts in the normalised text layer, or -1. */
@@ -88,15 +67,15 @@ export function findPassageRange(spanTexts: string[], passage: string): { first:
  */
 export function findSpanRange(spanTexts: string[], passage: string, span?: { start: number; end: number }): { from: Origin; to: Origin } | null {
   const { joined, origins } = layout(spanTexts);
-  const p = foldDots(norm(passage));
+  const p = norm(passage);
   if (!p || !joined) return null;
   const start = anchor(joined, p);
   if (start < 0) return null;
   let a = 0;
   let b = p.length;
   if (span && span.end > span.start) {
-    a = foldDots(norm(passage.slice(0, span.start))).length;
-    b = foldDots(norm(passage.slice(0, span.end))).length;
+    a = norm(passage.slice(0, span.start)).length;
+    b = norm(passage.slice(0, span.end)).length;
     if (b <= a) return null;
   }
   const from = origins[Math.min(origins.length - 1, start + a)]!;
