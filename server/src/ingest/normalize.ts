@@ -5,17 +5,12 @@
  * An accent with no letter under it stays a visible accent: NFKC would make a spacing accent a space and a
  * combining mark ("¨" → " ̈"), which reads as a stray space; a combining mark after a space or at the start takes
  * its spacing form instead. (Accents that pdf.js reports apart from their letters are put back on them by
- * `layoutPage`.) Dot leaders ("Einleitung . . . . . 1") become one "…" (`collapseLeaders`).
+ * `layoutPage`.)
  */
-import { collapseLeaders } from './leaders.js';
-
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 const INVISIBLE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufff9-\ufffb]/g;
-/**
- * What NFKC must not touch: the spacing accents it decomposes into a space and a combining mark (¨ ¯ ´ ¸ ˘ ˙ ˚ ˛ ˜
- * ˝), and "…", which it makes "..." (a dot leader collapses into one "…": kept, cleaning stays idempotent).
- */
-const KEEP_AS_IS = /([\u00a8\u00af\u00b4\u00b8\u02d8-\u02dd]+|\u2026+)/;
+/** The spacing accents NFKC decomposes into a space and a combining mark: ¨ ¯ ´ ¸ ˘ ˙ ˚ ˛ ˜ ˝. */
+const SPACING_ACCENTS = /([\u00a8\u00af\u00b4\u00b8\u02d8-\u02dd]+)/;
 /** Spacing form of each combining accent that has one. */
 const SPACING_FORM: Record<string, string> = {
   '\u0300': '`',
@@ -34,16 +29,16 @@ const SPACING_FORM: Record<string, string> = {
 };
 const MARK_WITHOUT_LETTER = /(^|\s)([\u0300-\u036f])/gu;
 
-/** NFKC everywhere but on spacing accents and "…" (the split keeps them at the odd indexes). */
+/** NFKC everywhere but on spacing accents (the split keeps them at the odd indexes). */
 function compatibilityForm(text: string): string {
   return text
-    .split(KEEP_AS_IS)
+    .split(SPACING_ACCENTS)
     .map((part, i) => (i % 2 === 1 ? part : part.normalize('NFKC')))
     .join('');
 }
 
 export function cleanText(text: string): string {
-  const cleaned = compatibilityForm(text.toWellFormed().replace(/\ufffd/g, ''))
+  return compatibilityForm(text.toWellFormed().replace(/\ufffd/g, ''))
     .replace(MARK_WITHOUT_LETTER, (_, before: string, mark: string) => before + (SPACING_FORM[mark] ?? mark))
     .replace(/\r\n?/g, '\n')
     .replace(/\t/g, ' ')
@@ -51,8 +46,8 @@ export function cleanText(text: string): string {
     .replace(INVISIBLE, '')
     .replace(/[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+/g, ' ')
     .replace(/ *\n */g, '\n')
-    .replace(/\n{3,}/g, '\n\n');
-  return collapseLeaders(cleaned).trim();
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }
 
 /** Display names come from the client: keep them short, printable and single-line. Never used as a path. */
