@@ -20,6 +20,7 @@ import type { Logger } from './logger.js';
 import { openDb, type Db } from './store/db.js';
 import { DocumentStore } from './store/documents.js';
 import { FileStore } from './store/files.js';
+import { classifyStoredPages } from './store/page-kinds.js';
 
 export const VERSION = '0.1.0';
 
@@ -44,6 +45,7 @@ export interface Services {
 
 export function createServices(config: Config, log: Logger): Services {
   const db = openDb(config.dataDir);
+  classifyStoredPages(db, log.child({ part: 'store' }));
   const docs = new DocumentStore(db);
   const files = new FileStore(config.dataDir);
   const lexical = new LexicalIndex(db);

@@ -50,11 +50,12 @@ export async function settled(url: string, id: string, timeoutMs = 110_000): Pro
   }
 }
 
-export async function getPage(url: string, id: string, n: number): Promise<{ number: number; label: string | null; text: string }> {
+type Page = { number: number; label: string | null; text: string; kind: 'contents' | 'index' | null };
+
+export async function getPage(url: string, id: string, n: number): Promise<Page> {
   const res = await fetch(`${url}/api/documents/${id}/pages/${n}`);
   expect(res.status).toBe(200);
-  const body = (await res.json()) as { page: { number: number; label: string | null; text: string } };
-  return body.page;
+  return ((await res.json()) as { page: Page }).page;
 }
 
 export async function search(url: string, req: SearchRequest): Promise<SearchResult[]> {

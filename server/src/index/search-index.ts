@@ -26,6 +26,12 @@ const DENSE_WEIGHT = 0.9;
  * (sec-10-q unchanged), because topic words in other documents' openings no longer boost those documents.
  */
 const DOC_PRIOR = 2;
+/**
+ * A passage of a contents or index page (`pageKind`) scores this share of what it would: such a page repeats the
+ * headings of every page it lists, so it matches many questions about as well as the page that answers them, and
+ * now ranks below it. A question that only its words match still finds it.
+ */
+const NAVIGATION_WEIGHT = 0.9;
 const EMBEDDINGS_META_KEY = 'embeddings_embedder';
 
 export interface SearchOptions {
@@ -181,8 +187,9 @@ export class SearchIndex {
     const rows = this.docs.getChunks([...fused.keys()]);
     const prior = this.lexical.documentScores(query, opts.documentIds);
     for (const [id, score] of fused) {
-      const doc = rows.get(id)?.document_id;
-      fused.set(id, score * (1 + DOC_PRIOR * (doc ? (prior.get(doc) ?? 0) : 0)));
+      const row = rows.get(id);
+      const boost = 1 + DOC_PRIOR * (row ? (prior.get(row.document_id) ?? 0) : 0);
+      fused.set(id, score * boost * (row?.kind ? NAVIGATION_WEIGHT : 1));
     }
     const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
 

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { MAX_DOCUMENT_NAME_CHARS, PDF_MAGIC, PDF_MAGIC_WINDOW_BYTES, type ErrorDetail, type UploadResponse } from '@pagewise/shared';
 import { AppError, emptyFile, isDiskFull, notAPdf, notFound } from '../errors.js';
 import type { SearchIndex } from '../index/search-index.js';
-import type { DocumentRow, DocumentStore } from '../store/documents.js';
+import type { DocumentRow, DocumentStore, PageRow } from '../store/documents.js';
 import type { FileStore } from '../store/files.js';
 import { cleanDisplayName } from './normalize.js';
 import type { IngestQueue } from './pipeline.js';
@@ -107,7 +107,7 @@ export class Library {
     return { path: this.files.pathFor(row.id), name: row.name };
   }
 
-  page(id: string, pageNumber: number): { label: string | null; text: string } {
+  page(id: string, pageNumber: number): PageRow {
     this.get(id);
     const page = this.docs.getPage(id, pageNumber);
     if (!page) throw notFound('Page');

@@ -12,6 +12,8 @@ import type { Logger } from '../logger.js';
 import type { DocumentRow, DocumentStore, PageInput } from '../store/documents.js';
 import type { FileStore } from '../store/files.js';
 import type { PageChunker, PageChunk } from './chunker.js';
+import { collapseLeaders } from './leaders.js';
+import { pageKind } from './page-kind.js';
 import type { ExtractedPage, ExtractionPool, Slot } from './pool.js';
 import { assignIdleWorkers, DocumentExtraction } from './ranges.js';
 
@@ -188,7 +190,7 @@ export class IngestQueue {
       }
       pagesDone++;
       textChars += page.text.length;
-      pendingPages.push(page);
+      pendingPages.push({ ...page, kind: pageKind(collapseLeaders(page.text)) });
       pendingChunks.push(...(await this.chunker.chunkPage(page.pageNumber, page.text)));
       if (pendingPages.length >= PAGE_BATCH) flushPages();
       if (pendingChunks.length >= EMBED_BATCH) await flushChunks();

@@ -108,6 +108,11 @@ const MIGRATIONS: string[] = [
   ALTER TABLE documents ADD COLUMN upload_seq INTEGER NOT NULL DEFAULT 1;
   CREATE INDEX documents_queue ON documents(status, upload_seq, created_at);
   `,
+  `
+  -- What a page is when it points to other pages: 'contents' (a table of contents, a list of figures) or 'index'
+  -- (a back-of-book index); NULL for a body page (see ingest/page-kind.ts). Search ranks such pages lower.
+  ALTER TABLE pages ADD COLUMN kind TEXT;
+  `,
 ];
 
 export function openDb(dataDir: string): Db {

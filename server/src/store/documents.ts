@@ -1,5 +1,6 @@
 /** Document, page and chunk rows. Lexical rows are written by the LexicalIndex inside the same transactions. */
 import type { DocumentStatus, DocumentSummary, ErrorCode } from '@pagewise/shared';
+import type { PageKind } from '../ingest/page-kind.js';
 import type { Db } from './db.js';
 
 export interface DocumentRow {
@@ -26,6 +27,14 @@ export interface PageInput {
   pageNumber: number;
   label: string | null;
   text: string;
+  /** Set for contents and index pages (`pageKind`). */
+  kind?: PageKind | null;
+}
+
+export interface PageRow {
+  label: string | null;
+  text: string;
+  kind: PageKind | null;
 }
 
 export interface ChunkInput {
@@ -97,10 +106,7 @@ export class DocumentStore {
   }
 
   chunkCounts(): Map<string, number> {
-    const rows = this.db.prepare('SELECT document_id, COUNT(*) AS n FROM chunks GROUP BY document_id').all() as {
-      document_id: string;
-      n: number;
-    }[];
+    const rows = this.db.prepare('SELECT document_id, COUNT(*) AS n FROM chunks GROUP BY document_id').all() as { document_id: string; n: number }[];
     return new Map(rows.map((r) => [r.document_id, r.n]));
   }
 
@@ -149,9 +155,9 @@ export class DocumentStore {
 
   /** One transaction per batch: on a full disk the whole batch rolls back, and its WAL space is reusable. */
   insertPages(documentId: string, pages: PageInput[]): void {
-    const stmt = this.db.prepare('INSERT OR REPLACE INTO pages (document_id, page_number, label, text) VALUES (?, ?, ?, ?)');
+    const stmt = this.db.prepare('INSERT OR REPLACE INTO pages (document_id, page_number, label, text, kind) VALUES (?, ?, ?, ?, ?)');
     this.db.transaction(() => {
-      for (const p of pages) stmt.run(documentId, p.pageNumber, p.label, p.text);
+      for (const p of pages) stmt.run(documentId, p.pageNumber, p.label, p.text, p.kind ?? null);
     })();
   }
 
@@ -232,39 +238,32 @@ export class DocumentStore {
     return this.db.prepare(`SELECT * FROM documents WHERE status = 'processing'`).all() as DocumentRow[];
   }
 
-  getChunks(ids: number[]): Map<number, ChunkRow & { document_name: string; label: string | null }> {
+  /** Chunks of ready documents with their document's name and their page's label and kind. */
+  getChunks(ids: number[]): Map<number, ChunkRow & { document_name: string; label: string | null; kind: PageKind | null }> {
     if (ids.length === 0) return new Map();
     const rows = this.db
       .prepare(
         `SELECT c.id, c.document_id, c.page_start, c.page_end, c.char_start, c.char_end, c.text,
-                d.name AS document_name, p.label
+                d.name AS document_name, p.label, p.kind
          FROM chunks c JOIN documents d ON d.id = c.document_id
          LEFT JOIN pages p ON p.document_id = c.document_id AND p.page_number = c.page_start
          WHERE c.id IN (SELECT value FROM json_each(?)) AND d.status = 'ready'`,
       )
-      .all(JSON.stringify(ids)) as (ChunkRow & { document_name: string; label: string | null })[];
+      .all(JSON.stringify(ids)) as (ChunkRow & { document_name: string; label: string | null; kind: PageKind | null })[];
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  getPage(documentId: string, pageNumber: number): { label: string | null; text: string } | undefined {
-    return this.db.prepare('SELECT label, text FROM pages WHERE document_id = ? AND page_number = ?').get(documentId, pageNumber) as
-      | { label: string | null; text: string }
-      | undefined;
+  getPage(documentId: string, pageNumber: number): PageRow | undefined {
+    return this.db.prepare('SELECT label, text, kind FROM pages WHERE document_id = ? AND page_number = ?').get(documentId, pageNumber) as PageRow | undefined;
   }
 
   /** Chunk ids of ready documents, optionally limited to some documents. */
   readyChunkIds(documentIds?: string[]): Set<number> {
+    const ready = `SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ready'`;
     const rows = documentIds
-      ? (this.db
-          .prepare(
-            `SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id
-             WHERE d.status = 'ready' AND c.document_id IN (SELECT value FROM json_each(?))`,
-          )
-          .all(JSON.stringify(documentIds)) as { id: number }[])
-      : (this.db.prepare(`SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ready'`).all() as {
-          id: number;
-        }[]);
-    return new Set(rows.map((r) => r.id));
+      ? this.db.prepare(`${ready} AND c.document_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(documentIds))
+      : this.db.prepare(ready).all();
+    return new Set((rows as { id: number }[]).map((r) => r.id));
   }
 
   /** Stored embeddings of ready documents' chunks, for rebuilding the vector index without re-embedding. */

@@ -54,7 +54,7 @@ export function documentsRouter(library: Library, limits: UploadLimits): Router 
     const { id } = parseId(req.params);
     const number = parse(PageNumberSchema, req.params.page);
     const page = library.page(id, number);
-    res.json({ page: { number, label: page.label, text: page.text } });
+    res.json({ page: { number, label: page.label, text: page.text, kind: page.kind } });
   });
 
   router.delete('/:id', async (req, res) => {
