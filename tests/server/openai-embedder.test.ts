@@ -80,21 +80,22 @@ describe('OpenAIEmbedder on a slow endpoint', () => {
   });
 
   it('splits a batch that timed out when the endpoint slows down, and finishes the document', async () => {
-    // The first batch is EMBED_BATCH (16) passages whatever the dimension probe measured on a loaded machine: a
-    // probe under 125 ms allows more than that (a quarter of the 8 s timeout). Then the endpoint slows to 600 ms a
-    // passage (e.g. a chat model started on the same two cores), so those 16 need 9.6 s and time out.
+    // The first batch after the dimension probe is sized to a quarter of the 12 s timeout from the probe's time:
+    // 3 passages whenever the probe took under a second, however loaded the machine. Then the endpoint slows to
+    // 5 s a passage (e.g. a chat model started on the same two cores), so those 3 need 15 s and time out; 2 would
+    // not, and 1 finishes in 5 s.
     endpoint = await startSlowEndpoint(5);
-    const embedder = await OpenAIEmbedder.create({ baseUrl: endpoint.baseUrl, model: 'slow', batch: 16, timeoutMs: 8000 });
-    endpoint.setMsPerInput(600);
-    const some = texts.slice(0, 16);
+    const embedder = await OpenAIEmbedder.create({ baseUrl: endpoint.baseUrl, model: 'slow', batch: 16, timeoutMs: 12_000 });
+    endpoint.setMsPerInput(5000);
+    const some = texts.slice(0, 3);
     const vectors = await embedder.embedDocuments(some);
     expect(vectors).toHaveLength(some.length);
     vectors.forEach((v, i) => expectVector(v, some[i]!));
-    expect(endpoint.sizes[1]).toBe(16);
+    expect(endpoint.sizes[1]).toBe(3);
     expect(endpoint.timedOut()).toBeGreaterThan(0);
     // Later requests are small enough to finish in time.
-    expect(endpoint.sizes.at(-1)! * 600).toBeLessThan(8000);
-  }, 60_000);
+    expect(endpoint.sizes.at(-1)! * 5000).toBeLessThan(12_000);
+  }, 120_000);
 
   it('still gives up on an endpoint that does not answer even one passage in time', async () => {
     endpoint = await startSlowEndpoint(1);
