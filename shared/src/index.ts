@@ -6,3 +6,4 @@ export * from './health.js';
 export * from './chat.js';
 export * from './auth.js';
 export * from './openai.js';
+export * from './leaders.js';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collapseLeaders } from '../../server/src/ingest/leaders.js';
+import { collapseLeaders } from '@pagewise/shared';
 import { cleanText } from '../../server/src/ingest/normalize.js';
 import { pageKind } from '../../server/src/ingest/page-kind.js';
 import { createLogger } from '../../server/src/logger.js';

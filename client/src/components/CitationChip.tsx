@@ -1,4 +1,4 @@
-import type { Source, VerifiedClaim } from '@pagewise/shared';
+import { collapseLeaders, type Source, type VerifiedClaim } from '@pagewise/shared';
 
 type Support = NonNullable<VerifiedClaim['support']>;
 
@@ -8,7 +8,7 @@ type Support = NonNullable<VerifiedClaim['support']>;
  */
 export function CitationChip({ source, support, onOpen }: { source: Source; support?: Support; onOpen?: (s: Source, support?: Support) => void }) {
   const page = source.pageLabel && source.pageLabel !== String(source.page) ? `${source.page} (${source.pageLabel})` : String(source.page);
-  const shown = support ? support.quote : source.text;
+  const shown = collapseLeaders(support ? support.quote : source.text);
   return (
     <span className="cite-wrap">
       <button

@@ -1,4 +1,4 @@
-import type { DocumentSummary, SearchResult } from '@pagewise/shared';
+import { collapseLeaders, type DocumentSummary, type SearchResult } from '@pagewise/shared';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { explain } from '../messages';
@@ -73,7 +73,7 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
                 <span className="hit-title">
                   {h.documentName} · p. {h.pageLabel ?? h.page}
                 </span>
-                <span className="hit-text">{h.text.slice(0, 160)}…</span>
+                <span className="hit-text">{collapseLeaders(h.text).slice(0, 160)}…</span>
               </button>
             </li>
           ))}

@@ -13,7 +13,7 @@
  * at least four, and entries with neither leader nor comma must have page numbers that rise (a contents table
  * runs in page order, table rows of counts do not) over at least three different pages.
  */
-import { LEADER } from './leaders.js';
+import { LEADER } from '@pagewise/shared';
 
 export type PageKind = 'contents' | 'index';
 

@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 import type { DocumentRow, DocumentStore, PageInput } from '../store/documents.js';
 import type { FileStore } from '../store/files.js';
 import type { PageChunker, PageChunk } from './chunker.js';
-import { collapseLeaders } from './leaders.js';
+import { collapseLeaders } from '@pagewise/shared';
 import { pageKind } from './page-kind.js';
 import type { ExtractedPage, ExtractionPool, Slot } from './pool.js';
 import { assignIdleWorkers, DocumentExtraction } from './ranges.js';

@@ -3,7 +3,7 @@
  * from their stored text (leaders collapsed first, as ingestion now stores them). `meta.page_kinds` records that
  * the pass ran; pages ingested since are classified as they arrive.
  */
-import { collapseLeaders } from '../ingest/leaders.js';
+import { collapseLeaders } from '@pagewise/shared';
 import { pageKind } from '../ingest/page-kind.js';
 import type { Logger } from '../logger.js';
 import { getMeta, setMeta, type Db } from './db.js';

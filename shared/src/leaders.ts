@@ -1,13 +1,14 @@
 /**
  * Dot leaders: the rows of dots that join an entry to its page number in a table of contents, a list of figures or
  * an index ("1.1 Übersicht . . . . . . 5", "绪论……………1", "Tabelle · · · · · 12"). `collapseLeaders` makes each run
- * one "…", so that the contents detector (`page-kind.ts`) reads "1.1 Übersicht … 5" whatever the typesetter drew.
+ * one "…", so that the contents detector (server/src/ingest/page-kind.ts) reads "1.1 Übersicht … 5" whatever the typesetter drew.
  *
  * A leader is a run of dots, single spaces allowed between them: ".", the middle dots "·", "‧", "∙", "⋅", "・", and
  * the ellipses "…" and "⋯". It takes four dots, or three with spaces between them (". . ."), or three ellipses;
  * so an ellipsis ("...", "…", Chinese "……") stays as it is.
  *
- * Stored page text keeps its leaders as drawn. Collapsing them there as well (passages and snippets reading
+ * Stored page text keeps its leaders as drawn; the web client collapses them where it shows a passage (citation
+ * previews, search hits). Collapsing them in stored text as well (passages and snippets reading
  * "1.1 Übersicht … 5") was measured and not kept: on the question set of tests/eval/questions it lowered page hit@5
  * from 0.627 to 0.621 and evidence@5 from 0.575 to 0.562 (one ingestion worker, so that runs repeat exactly),
  * also when only contents and index pages were collapsed (0.614): without their dots those pages match more
