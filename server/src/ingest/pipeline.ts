@@ -13,6 +13,7 @@ import type { DocumentRow, DocumentStore, PageInput } from '../store/documents.j
 import type { FileStore } from '../store/files.js';
 import type { PageChunker, PageChunk } from './chunker.js';
 import type { ExtractedPage, ExtractionPool, Slot } from './pool.js';
+import { noTextMessage, type OcrLanguageData } from './ocr-data.js';
 import { assignIdleWorkers, DocumentExtraction } from './ranges.js';
 
 const MAX_ATTEMPTS = 3;
@@ -42,6 +43,7 @@ export class IngestQueue {
     private readonly index: () => Promise<SearchIndex>,
     private readonly opts: IngestOptions,
     private readonly log: Logger,
+    private readonly ocrData: OcrLanguageData,
   ) {}
 
   /** Re-queue documents a crash left mid-way; fail the ones that keep getting interrupted. */
@@ -121,7 +123,7 @@ export class IngestQueue {
     let slotHandedOver = false;
     const embedder = index.embedder;
     let pendingPages: PageInput[] = [];
-    let pendingChunks: PageChunk[] = [];
+    let pendingChunks: (PageChunk & { ocr: boolean })[] = [];
     const vectors: { chunkId: number; vector: Float32Array }[] = [];
     let ord = 0;
     let context: string | null = null;
@@ -129,6 +131,7 @@ export class IngestQueue {
     let contextReady: Promise<void> | null = null;
     let pagesDone = 0;
     let textChars = 0;
+    let ocrPages = 0;
     let title: string | null = null;
     let numPages = 0;
     // The document context comes from its opening text (the first page with text among the first three):
@@ -146,7 +149,7 @@ export class IngestQueue {
 
     const flushPages = () => {
       if (pendingPages.length === 0) return;
-      this.docs.insertPages(row.id, pendingPages);
+      this.docs.pages.insert(row.id, pendingPages);
       pendingPages = [];
       this.docs.setProgress(row.id, pagesDone);
     };
@@ -189,14 +192,17 @@ export class IngestQueue {
       pagesDone++;
       textChars += page.text.length;
       pendingPages.push(page);
-      pendingChunks.push(...(await this.chunker.chunkPage(page.pageNumber, page.text)));
+      const ocr = page.source === 'ocr';
+      if (ocr) ocrPages++;
+      pendingChunks.push(...(await this.chunker.chunkPage(page.pageNumber, page.text)).map((c) => ({ ...c, ocr })));
       if (pendingPages.length >= PAGE_BATCH) flushPages();
       if (pendingChunks.length >= EMBED_BATCH) await flushChunks();
     };
+    const ocr = await this.ocrData.settings();
     const extraction = new DocumentExtraction(
       this.pool,
       file,
-      this.opts,
+      { ...this.opts, ocr },
       {
         onMeta: (meta) => {
           title = meta.title;
@@ -221,10 +227,12 @@ export class IngestQueue {
       }
       flushPages();
       await flushChunks(true);
-      if (textChars === 0) throw new IngestError('NO_EXTRACTABLE_TEXT');
+      if (textChars === 0) {
+        throw new IngestError('NO_EXTRACTABLE_TEXT', noTextMessage(ocr ? 'ran' : this.ocrData.state() === 'off' ? 'off' : 'unavailable'));
+      }
       index.publish(row.id, pagesDone, Date.now() - started, vectors);
       this.log.info(
-        { documentId: row.id, pages: pagesDone, chunks: vectors.length, failedPages, ms: Date.now() - started },
+        { documentId: row.id, pages: pagesDone, chunks: vectors.length, failedPages, ocrPages, ms: Date.now() - started },
         'document ready',
       );
     } catch (err) {

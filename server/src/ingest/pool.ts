@@ -7,10 +7,12 @@
  */
 import { IngestError, WorkerDiedError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
+import type { ExtractHandlers, ExtractLimits, ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
+import type { OcrSettings } from './ocr.js';
 import { rssMb, spawnWorker, type Slot } from './worker-process.js';
 
 export { rssMb, type Slot } from './worker-process.js';
+export type { ExtractControl, ExtractedPage, ExtractHandlers, ExtractLimits } from './protocol.js';
 const RSS_POLL_MS = 100;
 /** A worker whose memory grew past this after a document is replaced (pdf.js keeps caches per process). */
 const RECYCLE_RSS_MB = 900;
@@ -30,29 +32,11 @@ export interface PoolOptions {
   log: Logger;
 }
 
-export interface ExtractedPage {
-  pageNumber: number;
-  label: string | null;
-  text: string;
-}
-
-/** Lets the caller narrow a running extraction (to hand the rest of the pages to another worker). */
-export interface ExtractControl {
-  stopAfter(lastPage: number): void;
-}
-
 export interface ExtractOptions {
   firstPage?: number;
   lastPage?: number;
   /** A slot taken with `tryReserve()`; released when the extraction ends. */
   slot?: Slot;
-}
-
-export interface ExtractHandlers {
-  /** A page has arrived from the worker (called at once, before the queued `onPage` of earlier pages has run). */
-  onArrive?(pageNumber: number): void;
-  onMeta(meta: { numPages: number; title: string | null }, control: ExtractControl): void | Promise<void>;
-  onPage(page: ExtractedPage): void | Promise<void>;
 }
 
 export class ExtractionPool {
@@ -134,7 +118,7 @@ export class ExtractionPool {
   /** Extract a PDF's pages, calling `onPage` in order. Rejects with an IngestError carrying a stable code. */
   async extract(
     file: string,
-    limits: { maxPages: number; maxChars: number },
+    limits: ExtractLimits,
     handlers: ExtractHandlers,
     opts: ExtractOptions = {},
   ): Promise<{ failedPages: number }> {
@@ -146,7 +130,7 @@ export class ExtractionPool {
     let outcome: RunOutcome;
     try {
       await this.started(slot);
-      outcome = await this.run(slot, file, { ...limits, firstPage: opts.firstPage, lastPage: opts.lastPage }, handlers);
+      outcome = await this.run(slot, file, { ...limits, ocr: limits.ocr ?? null, firstPage: opts.firstPage, lastPage: opts.lastPage }, handlers);
       slot.jobs++;
       const rss = slot.child?.pid ? rssMb(slot.child.pid) : null;
       if ((rss !== null && rss > RECYCLE_RSS_MB) || slot.jobs >= RECYCLE_AFTER_JOBS) this.kill(slot);
@@ -177,7 +161,7 @@ export class ExtractionPool {
   private run(
     slot: Slot,
     file: string,
-    limits: { maxPages: number; maxChars: number; firstPage?: number; lastPage?: number },
+    limits: { maxPages: number; maxChars: number; firstPage?: number; lastPage?: number; ocr: OcrSettings | null },
     handlers: ExtractHandlers,
   ): Promise<RunOutcome> {
     const child = slot.child;
@@ -249,10 +233,14 @@ export class ExtractionPool {
               ),
             );
             return;
-          case 'page':
+          case 'page': {
             handlers.onArrive?.(m.pageNumber);
-            enqueue(() => handlers.onPage({ pageNumber: m.pageNumber, label: m.label, text: m.text }));
+            // OCR time is bounded per page; the document's limit bounds the rest of its reading.
+            if (m.ocrMs > 0 && wallTimer) armWallTimer((wallDeadline += m.ocrMs));
+            const { type: _t, jobId: _j, ocrMs: _o, ...page } = m;
+            enqueue(() => handlers.onPage(page));
             return;
+          }
           case 'done':
             readingDone();
             enqueue(() => finish(null, { failedPages: m.failedPages }));
@@ -272,10 +260,15 @@ export class ExtractionPool {
       child.on('message', onMessage);
       child.once('exit', onExit);
 
-      wallTimer = setTimeout(() => {
-        this.kill(slot);
-        finish(new IngestError('PARSE_TIMEOUT', `Reading the PDF took longer than ${Math.round(this.opts.timeoutMs / 1000)} s; it may be pathologically complex.`));
-      }, this.opts.timeoutMs);
+      let wallDeadline = Date.now() + this.opts.timeoutMs;
+      const armWallTimer = (deadline: number) => {
+        if (wallTimer) clearTimeout(wallTimer);
+        wallTimer = setTimeout(() => {
+          this.kill(slot);
+          finish(new IngestError('PARSE_TIMEOUT', `Reading the PDF took longer than ${Math.round(this.opts.timeoutMs / 1000)} s; it may be pathologically complex.`));
+        }, deadline - Date.now());
+      };
+      armWallTimer(wallDeadline);
       timers.push(
         setInterval(() => {
           const rss = child.pid ? rssMb(child.pid) : null;

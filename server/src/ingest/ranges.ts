@@ -10,7 +10,7 @@
  * kills a worker again at the same page, or kills MAX_WORKER_DEATHS workers in all.
  */
 import { IngestError, WorkerDiedError } from '../errors.js';
-import type { ExtractControl, ExtractedPage, ExtractionPool, Slot } from './pool.js';
+import type { ExtractControl, ExtractedPage, ExtractionPool, ExtractLimits, Slot } from './pool.js';
 import { tooMuchTextMessage } from './protocol.js';
 
 /** Ranges shorter than this are not split further (a new range costs a document open in another worker). */
@@ -54,7 +54,7 @@ export class DocumentExtraction {
   constructor(
     private readonly pool: ExtractionPool,
     private readonly file: string,
-    private readonly limits: { maxPages: number; maxChars: number },
+    private readonly limits: ExtractLimits,
     private readonly handlers: DocumentExtractionHandlers,
     /** Called when a range ends or the page count becomes known: a worker may be free, or work stealable. */
     private readonly onChange: () => void = () => undefined,

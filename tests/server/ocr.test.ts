@@ -1,0 +1,101 @@
+/**
+ * Scanned pages get OCR (issue 17, item 3): image-only PDFs made from real fixture pages (poppler's `pdftoppm` at
+ * 200 dpi, rebuilt as a PDF of the images) are read page by page with tesseract.js; search finds a sentence of
+ * each page, and the recognised words match `pdftotext` of the original. Language data comes from Debian's
+ * tesseract-ocr-eng/-deu packages, fetched into DATA_DIR/ocr through the server's real loading path.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DocumentPagesResponseSchema } from '@pagewise/shared';
+import { getPage, ingest, search } from '../support/api.js';
+import { fixtureFile } from '../support/fixtures.js';
+import { distinctivePhrase, pdftotextPage, scannedPdf, textPdf, wordRecall } from '../support/pdfs.js';
+import { startTestServer, type TestServer } from '../support/server.js';
+
+const TESSDATA = '/usr/share/tesseract-ocr/5/tessdata';
+const AAPL = fixtureFile('sec-10-q', '2023 Q3 AAPL.pdf');
+const NTSB = fixtureFile('ntsb', '20080104X00020.pdf');
+const GERMAN = fixtureFile('tex', 'de-ot1.pdf');
+
+let s: TestServer;
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(TESSDATA, 'eng.traineddata')) || !fs.existsSync(path.join(TESSDATA, 'deu.traineddata'))) {
+    throw new Error(`no tesseract language data in ${TESSDATA}: apt-get install tesseract-ocr-eng tesseract-ocr-deu`);
+  }
+  s = await startTestServer({ OCR: 'on', OCR_LANGS: 'eng+deu', OCR_LANG_PATH: TESSDATA, INGEST_WORKERS: '2' });
+});
+afterAll(() => s?.close());
+
+async function pageReport(id: string) {
+  const res = await fetch(`${s.url}/api/documents/${id}/pages`);
+  expect(res.status).toBe(200);
+  return DocumentPagesResponseSchema.parse(await res.json()).pages;
+}
+
+/** Each scanned page: OCR'd, its words ≥ `minRecall` of pdftotext's on the original, its sentence found by search. */
+async function expectScanRead(original: string, pages: number[], minRecall: number): Promise<void> {
+  const d = await ingest(s.url, { name: `scan of ${path.basename(original)}`, data: await scannedPdf(original, pages) });
+  expect(d.status, JSON.stringify(d.error)).toBe('ready');
+  expect(d.ocrPages).toBe(pages.length);
+  const report = await pageReport(d.id);
+  for (const [i, n] of pages.entries()) {
+    const text = (await getPage(s.url, d.id, i + 1)).text;
+    const recall = wordRecall(pdftotextPage(original, n), text);
+    console.log(`OCR word recall, page ${n} of ${path.basename(original)}: ${recall.toFixed(3)}`);
+    expect(recall, `page ${n} of ${path.basename(original)}: word recall ${recall.toFixed(3)}`).toBeGreaterThanOrEqual(minRecall);
+    expect(report[i]).toMatchObject({ number: i + 1, source: 'ocr', chars: text.length });
+    expect(report[i]!.ocrConfidence).toBeGreaterThan(60);
+    const phrase = distinctivePhrase([original], original, n);
+    const hits = await search(s.url, { query: phrase, documentIds: [d.id], k: 3 });
+    expect(hits[0]?.page, `search for "${phrase}"`).toBe(i + 1);
+  }
+}
+
+describe('OCR of scanned pages', () => {
+  it('fetches the language data once into DATA_DIR/ocr at start-up', async () => {
+    const files = ['eng', 'deu'].map((l) => path.join(s.dataDir, 'ocr', `${l}.traineddata`));
+    for (const deadline = Date.now() + 60_000; !files.every((f) => fs.existsSync(f)) && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    for (const f of files) expect(fs.statSync(f).size, f).toBe(fs.statSync(path.join(TESSDATA, path.basename(f))).size);
+    expect(fs.readdirSync(path.join(s.dataDir, 'ocr')).sort()).toEqual(['deu.traineddata', 'eng.traineddata']);
+  }, 70_000);
+
+  it('reads scanned pages of an English 10-Q and an NTSB report (word recall ≥ 0.95)', async () => {
+    await expectScanRead(AAPL, [8, 14], 0.95);
+    await expectScanRead(NTSB, [1], 0.95);
+  }, 240_000);
+
+  it('reads a scanned German page (word recall ≥ 0.9)', async () => {
+    await expectScanRead(GERMAN, [1], 0.9);
+  }, 120_000);
+
+  it('reads a mixed document page by page and marks only the OCR pages and their passages', async () => {
+    const out = await PDFDocument.create();
+    const text = await PDFDocument.load(await textPdf([['A typed page about hydraulic pumps and their seals, with enough words to be a page of text.']]));
+    const scan = await PDFDocument.load(await scannedPdf(AAPL, [17]));
+    for (const [src, n] of [[text, 0], [scan, 0]] as const) out.addPage((await out.copyPages(src, [n]))[0]!);
+    const d = await ingest(s.url, { name: 'mixed.pdf', data: await out.save() });
+    expect(d).toMatchObject({ status: 'ready', pages: 2, ocrPages: 1 });
+    expect((await pageReport(d.id)).map((p) => p.source)).toEqual(['text', 'ocr']);
+    const chunks = s.services.db.prepare('SELECT page_start AS page, ocr FROM chunks WHERE document_id = ? ORDER BY ord').all(d.id) as { page: number; ocr: number }[];
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const c of chunks) expect(c.ocr).toBe(c.page === 2 ? 1 : 0);
+  }, 120_000);
+});
+
+describe('OCR=off', () => {
+  it('keeps a scanned PDF failing with NO_EXTRACTABLE_TEXT, saying OCR is off', async () => {
+    const off = await startTestServer({ OCR: 'off' });
+    try {
+      const d = await ingest(off.url, { name: 'scan.pdf', data: await scannedPdf(NTSB, [1]) });
+      expect(d.error?.code).toBe('NO_EXTRACTABLE_TEXT');
+      expect(d.error?.message).toMatch(/OCR is off/);
+      expect(fs.existsSync(path.join(off.dataDir, 'ocr'))).toBe(false);
+    } finally {
+      await off.close();
+    }
+  }, 60_000);
+});
