@@ -12,9 +12,12 @@ import { expectedFromInk, usableChars, wantsOcr } from './quality.js';
 
 const require = createRequire(import.meta.url);
 
-/** Resolution for the ink measure, and for recognition (tesseract reads body text best at about 300 dpi). */
+/**
+ * Resolution for the ink measure, and for recognition: 200 dpi reads 8-point text and up as well as 300 dpi did on
+ * the test pages, in about half the time.
+ */
 const PROBE_SCALE = 1;
-const OCR_SCALE = 300 / 72;
+const OCR_SCALE = 200 / 72;
 /** Most pixels one OCR image may have (a poster-sized page is rendered at a lower resolution instead). */
 const MAX_OCR_PIXELS = 25_000_000;
 /** A pixel darker than this (0-255 luminance) is ink; scanner grey backgrounds stay lighter. */
@@ -65,7 +68,6 @@ interface Rendered {
   width: number;
   height: number;
   data: () => Uint8ClampedArray;
-  png: () => Promise<Uint8Array>;
   release: () => void;
 }
 
@@ -84,19 +86,27 @@ async function render(page: PDFPageProxy, scale: number, factory: CanvasFactory)
     width,
     height,
     data: () => context.getImageData(0, 0, width, height).data,
-    png: async () => new Uint8Array(await target.canvas.encode('png')),
     release: () => factory.destroy(target),
   };
 }
 
 interface CanvasFactory {
-  create(w: number, h: number): { canvas: { encode(format: 'png'): Promise<Buffer> }; context: NodeContext };
+  create(w: number, h: number): { canvas: unknown; context: NodeContext };
   destroy(target: unknown): void;
 }
 interface NodeContext {
   fillStyle: string;
   fillRect(x: number, y: number, w: number, h: number): void;
   getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+}
+
+/** The page as a greyscale PGM image (binary PNM, which tesseract reads without decoding a compressed format). */
+function toPgm(width: number, height: number, rgba: Uint8ClampedArray): Buffer {
+  const head = Buffer.from(`P5\n${width} ${height}\n255\n`, 'ascii');
+  const out = Buffer.allocUnsafe(head.length + width * height);
+  head.copy(out, 0);
+  for (let i = 0, j = head.length; i < rgba.length; i += 4, j++) out[j] = (rgba[i]! * 77 + rgba[i + 1]! * 150 + rgba[i + 2]! * 29) >> 8;
+  return out;
 }
 
 function inkShare(pixels: Uint8ClampedArray): number {
@@ -132,13 +142,13 @@ export async function probeAndRecognise(
   if (!settings || !wantsOcr(layerUsable, inkExpected)) return { inkExpected, ocr: null, ms: performance.now() - started };
   const { worker } = await getRecognizer(settings);
   const image = await render(page, OCR_SCALE, factory);
-  let png: Uint8Array;
+  let pgm: Buffer;
   try {
-    png = await image.png();
+    pgm = toPgm(image.width, image.height, image.data());
   } finally {
     image.release();
   }
-  const { data } = await worker.recognize(Buffer.from(png.buffer, png.byteOffset, png.byteLength));
+  const { data } = await worker.recognize(pgm);
   const text = cleanText(data.text);
   return { inkExpected, ocr: { text, confidence: usableChars(text) > 0 ? data.confidence : 0 }, ms: performance.now() - started };
 }
