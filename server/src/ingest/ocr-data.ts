@@ -123,9 +123,10 @@ export class OcrLanguageData {
   }
 }
 
-/** Why a document with no text on any page failed, given what OCR could do. */
-export function noTextMessage(ocr: 'ran' | 'off' | 'unavailable'): string {
-  if (ocr === 'ran') return 'No text was found on any page of the PDF, not even by OCR, so there is nothing to search.';
-  if (ocr === 'off') return 'The PDF has no text layer (it may be scanned or image-only) and OCR is off on this server, so there is nothing to search.';
-  return 'The PDF has no text layer (it may be scanned or image-only) and the OCR language data is not available yet, so there is nothing to search. Upload it again later to retry.';
+/** Why a document with no text on any page failed, given what OCR could do and whether its fonts lack a Unicode map. */
+export function noTextMessage(ocr: 'ran' | 'off' | 'unavailable', unmappedFonts: boolean): string {
+  const why = unmappedFonts ? 'The PDF draws its text in fonts without a Unicode map, so it cannot be read as text' : 'The PDF has no text layer (it may be scanned or image-only)';
+  if (ocr === 'ran') return `${why}, and OCR found no text on its pages either, so there is nothing to search.`;
+  if (ocr === 'off') return `${why} and OCR is off on this server, so there is nothing to search.`;
+  return `${why} and the OCR language data is not available yet, so there is nothing to search. Upload it again later to retry.`;
 }

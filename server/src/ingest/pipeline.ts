@@ -132,6 +132,7 @@ export class IngestQueue {
     let pagesDone = 0;
     let textChars = 0;
     let ocrPages = 0;
+    let unmappedPages = 0;
     let title: string | null = null;
     let numPages = 0;
     // The document context comes from its opening text (the first page with text among the first three):
@@ -194,6 +195,7 @@ export class IngestQueue {
       pendingPages.push(page);
       const ocr = page.source === 'ocr';
       if (ocr) ocrPages++;
+      if (page.warnings.includes('UNMAPPED_GLYPHS')) unmappedPages++;
       pendingChunks.push(...(await this.chunker.chunkPage(page.pageNumber, page.text)).map((c) => ({ ...c, ocr })));
       if (pendingPages.length >= PAGE_BATCH) flushPages();
       if (pendingChunks.length >= EMBED_BATCH) await flushChunks();
@@ -228,7 +230,7 @@ export class IngestQueue {
       flushPages();
       await flushChunks(true);
       if (textChars === 0) {
-        throw new IngestError('NO_EXTRACTABLE_TEXT', noTextMessage(ocr ? 'ran' : this.ocrData.state() === 'off' ? 'off' : 'unavailable'));
+        throw new IngestError('NO_EXTRACTABLE_TEXT', noTextMessage(ocr ? 'ran' : this.ocrData.state() === 'off' ? 'off' : 'unavailable', unmappedPages > 0));
       }
       index.publish(row.id, pagesDone, Date.now() - started, vectors);
       this.log.info(
@@ -263,10 +265,13 @@ export class IngestQueue {
         }
       };
       recordFailure(0);
-      try {
-        index.discardContent(row.id);
-      } catch (e) {
-        this.log.warn({ err: e, documentId: row.id }, 'could not remove the partial content of a failed document yet');
+      // A document without text keeps its page rows (it has no passages), so its page report can say why.
+      if (code !== 'NO_EXTRACTABLE_TEXT') {
+        try {
+          index.discardContent(row.id);
+        } catch (e) {
+          this.log.warn({ err: e, documentId: row.id }, 'could not remove the partial content of a failed document yet');
+        }
       }
       this.log.info({ documentId: row.id, code }, 'document failed');
     }
