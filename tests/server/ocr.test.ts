@@ -5,6 +5,7 @@
  * tesseract-ocr-eng/-deu packages, fetched into DATA_DIR/ocr through the server's real loading path.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +97,23 @@ describe('OCR=off', () => {
       expect(fs.existsSync(path.join(off.dataDir, 'ocr'))).toBe(false);
     } finally {
       await off.close();
+    }
+  }, 60_000);
+});
+
+describe('OCR language data that cannot be fetched', () => {
+  it('leaves the server running, and a scanned PDF fails saying the data is not available', async () => {
+    const nowhere = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-no-tessdata-'));
+    const srv = await startTestServer({ OCR: 'on', OCR_LANGS: 'eng', OCR_LANG_PATH: nowhere });
+    try {
+      const d = await ingest(srv.url, { name: 'scan.pdf', data: await scannedPdf(NTSB, [1]) });
+      expect(d.error?.code).toBe('NO_EXTRACTABLE_TEXT');
+      expect(d.error?.message).toMatch(/OCR language data is not available/);
+      expect((await fetch(`${srv.url}/api/health`)).status).toBe(200);
+      expect(fs.readdirSync(path.join(srv.dataDir, 'ocr'))).toEqual([]);
+    } finally {
+      await srv.close();
+      fs.rmSync(nowhere, { recursive: true, force: true });
     }
   }, 60_000);
 });

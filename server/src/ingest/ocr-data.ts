@@ -1,17 +1,17 @@
 /**
  * OCR language data (`<lang>.traineddata` for each of OCR_LANGS) in DATA_DIR/ocr. What is missing is fetched once,
- * in the background from start-up, by tesseract.js's own loader: from OCR_LANG_PATH (a URL or a folder such as
- * Debian's tessdata) or else tesseract.js's default download, with its progress in the log. Each file is fetched
- * into a temporary folder, checked by loading it into a recogniser, then renamed into place, so a worker never
- * reads half a file. Extraction workers only ever read the folder.
+ * in the background from start-up: from OCR_LANG_PATH (a URL serving `<lang>.traineddata.gz`, or a folder such as
+ * Debian's tessdata) or else from where tesseract.js itself downloads it, with progress in the log. (tesseract.js's
+ * own loader is not used for this: when a fetch fails it neither resolves nor rejects, and leaves its thread
+ * running.) Each file is written to a temporary folder, unzipped, then renamed into place, so a worker never reads
+ * half a file. Extraction workers only ever read the folder.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { Logger } from '../logger.js';
 import type { OcrSettings } from './ocr.js';
 
-const require = createRequire(import.meta.url);
 /** A failed fetch is tried again, when a document needs it, after this long. */
 const RETRY_AFTER_MS = 5 * 60_000;
 /** Longest a fetch of one language may take. */
@@ -95,32 +95,47 @@ export class OcrLanguageData {
     }
   }
 
-  /** Load one language through tesseract.js with `tmp` as its cache: it fetches, checks and writes the file there. */
+  /** Read one language's data from the source (a folder, a URL, or tesseract.js's default) into `tmp`, plain. */
   private async fetchOne(lang: string, tmp: string): Promise<void> {
-    const { createWorker, OEM } = require('tesseract.js') as typeof import('tesseract.js');
     const { source, log } = this.opts;
     const local = source !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(source);
-    const gzip = local ? fs.existsSync(path.join(source, `${lang}.traineddata.gz`)) : true;
     log.info({ lang, from: source ?? "tesseract.js's default download" }, 'fetching OCR language data');
-    let last = '';
-    const logger = (m: { status: string; progress: number }) => {
-      const step = `${m.status} ${Math.round(m.progress * 100)}%`;
-      if (step !== last && /language/.test(m.status)) log.info({ lang, progress: step }, 'OCR language data');
-      last = step;
-    };
-    let timer: NodeJS.Timeout | undefined;
-    const created = createWorker(lang, OEM.LSTM_ONLY, { langPath: source, cachePath: tmp, cacheMethod: 'write', gzip, logger });
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`fetching ${lang} took longer than ${FETCH_TIMEOUT_MS / 60_000} min`)), FETCH_TIMEOUT_MS);
-    });
-    try {
-      const worker = await Promise.race([created, timeout]);
-      await worker.terminate();
-    } finally {
-      clearTimeout(timer);
-      void created.then((w) => w.terminate()).catch(() => undefined);
+    let data: Buffer;
+    if (local) {
+      const gz = path.join(source, `${lang}.traineddata.gz`);
+      data = fs.readFileSync(fs.existsSync(gz) ? gz : path.join(source, `${lang}.traineddata`));
+    } else {
+      data = await download(`${(source ?? DEFAULT_SOURCE(lang)).replace(/\/$/, '')}/${lang}.traineddata.gz`, (progress) => log.info({ lang, progress }, 'OCR language data'));
+    }
+    if (data[0] === 0x1f && data[1] === 0x8b) data = zlib.gunzipSync(data);
+    if (data.length < MIN_BYTES) throw new Error(`${lang}.traineddata is only ${data.length} bytes`);
+    fs.writeFileSync(path.join(tmp, `${lang}.traineddata`), data);
+  }
+}
+
+/** Where tesseract.js itself fetches LSTM-only data from when given no langPath (its "best_int" models, gzipped). */
+const DEFAULT_SOURCE = (lang: string) => `https://cdn.jsdelivr.net/npm/@tesseract.js-data/${lang}/4.0.0_best_int`;
+/** Smaller than any real traineddata file: an error page or a truncated download. */
+const MIN_BYTES = 100_000;
+
+/** GET a file, logging progress at every tenth (or every 4 MB when the size is unknown). */
+async function download(url: string, onProgress: (progress: string) => void): Promise<Buffer> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  if (!res.ok || !res.body) throw new Error(`${url} answered ${res.status}`);
+  const total = Number(res.headers.get('content-length')) || 0;
+  const parts: Buffer[] = [];
+  let received = 0;
+  let reported = 0;
+  for await (const part of res.body as unknown as AsyncIterable<Uint8Array>) {
+    parts.push(Buffer.from(part));
+    received += part.length;
+    const step = total ? Math.floor((received / total) * 10) : Math.floor(received / 4_194_304);
+    if (step > reported) {
+      reported = step;
+      onProgress(total ? `${step * 10}% of ${(total / 1_048_576).toFixed(1)} MB` : `${(received / 1_048_576).toFixed(1)} MB`);
     }
   }
+  return Buffer.concat(parts);
 }
 
 /** Why a document with no text on any page failed, given what OCR could do and whether its fonts lack a Unicode map. */

@@ -52,12 +52,18 @@ async function getRecognizer(settings: OcrSettings): Promise<Recognizer> {
   if (current) await current.worker.terminate().catch(() => undefined);
   recognizer = (async () => {
     const { createWorker, OEM } = require('tesseract.js') as Tesseract;
-    const worker = await createWorker(settings.langs.split('+'), OEM.LSTM_ONLY, {
+    // A failed load makes tesseract.js call errorHandler (without one it throws from a message listener, an
+    // uncaught exception) and leaves createWorker's promise pending: the handler's rejection ends the wait.
+    let failed!: (reason: Error) => void;
+    const failure = new Promise<never>((_, reject) => (failed = reject));
+    const created = createWorker(settings.langs.split('+'), OEM.LSTM_ONLY, {
       langPath: settings.dir,
       cachePath: settings.dir,
       cacheMethod: 'readOnly',
       gzip: false,
+      errorHandler: (data: unknown) => failed(new Error(`tesseract: ${String(data)}`)),
     });
+    const worker = await Promise.race([created, failure]);
     return { langs: settings.langs, worker };
   })();
   recognizer.catch(() => (recognizer = null));
