@@ -25,7 +25,8 @@ beforeAll(async () => {
   if (!fs.existsSync(path.join(TESSDATA, 'eng.traineddata')) || !fs.existsSync(path.join(TESSDATA, 'deu.traineddata'))) {
     throw new Error(`no tesseract language data in ${TESSDATA}: apt-get install tesseract-ocr-eng tesseract-ocr-deu`);
   }
-  s = await startTestServer({ OCR: 'on', OCR_LANGS: 'eng+deu', OCR_LANG_PATH: TESSDATA, INGEST_WORKERS: '2' });
+  // A page's OCR takes seconds, many more on a loaded machine: the per-page limit is not what is tested here.
+  s = await startTestServer({ OCR: 'on', OCR_LANGS: 'eng+deu', OCR_LANG_PATH: TESSDATA, INGEST_WORKERS: '2', PARSE_PAGE_TIMEOUT_MS: '120000' });
 });
 afterAll(() => s?.close());
 

@@ -2,6 +2,7 @@ import type { DocumentSummary, SearchResult } from '@pagewise/shared';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { explain } from '../messages';
+import { PageReport, QualityBadges } from './PageReport';
 import type { UploadItem } from './UploadZone';
 
 function size(bytes: number): string {
@@ -26,10 +27,13 @@ interface Props {
   onDelete: (id: string) => void;
   onPick: () => void;
   onOpenHit: (hit: SearchResult) => void;
+  /** Open a document's page in the viewer (from its page report). */
+  onOpenPage: (doc: DocumentSummary, page: number) => void;
 }
 
-export function Library({ documents, uploads, selected, onToggle, onDelete, onPick, onOpenHit }: Props) {
+export function Library({ documents, uploads, selected, onToggle, onDelete, onPick, onOpenHit, onOpenPage }: Props) {
   const [confirming, setConfirming] = useState<string | null>(null);
+  const [report, setReport] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchResult[] | null>(null);
 
@@ -121,6 +125,15 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
                 {d.status === 'processing' && (d.pages ? `${d.pagesDone} / ${d.pages} pages` : 'Opening…')}
                 {d.status === 'failed' && <span className="error">{explain(d.error?.code ?? '', d.error?.message ?? 'Failed.')}</span>}
               </span>
+              {(d.status === 'ready' || d.status === 'failed') && (d.pages ?? 0) > 0 && (
+                <span className="doc-quality">
+                  <QualityBadges ocrPages={d.ocrPages} warningPages={d.warningPages} />
+                  <button type="button" className="link" aria-expanded={report === d.id} onClick={() => setReport(report === d.id ? null : d.id)}>
+                    {report === d.id ? 'Hide pages' : 'Pages'}
+                  </button>
+                </span>
+              )}
+              {report === d.id && <PageReport documentId={d.id} onOpenPage={d.status === 'ready' ? (n) => onOpenPage(d, n) : undefined} />}
               {d.status === 'processing' && d.pages ? <progress max={d.pages} value={d.pagesDone} aria-label={`Processing ${d.name}`} /> : null}
             </div>
             {confirming === d.id ? (
