@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentPagesResponseSchema } from '@pagewise/shared';
 import { getPage, ingest, search } from '../support/api.js';
 import { fixtureFile } from '../support/fixtures.js';
-import { distinctivePhrase, pdftotextPage, scannedPdf, textPdf, wordRecall } from '../support/pdfs.js';
+import { distinctivePhrase, noTextPdf, pdftotextPage, scannedPdf, textPdf, wordRecall } from '../support/pdfs.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const TESSDATA = '/usr/share/tesseract-ocr/5/tessdata';
@@ -85,6 +85,22 @@ describe('OCR of scanned pages', () => {
     const chunks = s.services.db.prepare('SELECT page_start AS page, ocr FROM chunks WHERE document_id = ? ORDER BY ord').all(d.id) as { page: number; ocr: number }[];
     expect(chunks.length).toBeGreaterThan(1);
     for (const c of chunks) expect(c.ocr).toBe(c.page === 2 ? 1 : 0);
+  }, 120_000);
+});
+
+describe('pages OCR cannot read', () => {
+  it('flags a page that shows a drawing but no text with NO_TEXT, and not the text page beside it', async () => {
+    const out = await PDFDocument.create();
+    const text = await PDFDocument.load(await textPdf([['A typed page about landing gear inspections, long enough to be read as the text of a page.']]));
+    const drawing = await PDFDocument.load(await noTextPdf());
+    for (const src of [text, drawing]) out.addPage((await out.copyPages(src, [0]))[0]!);
+    const d = await ingest(s.url, { name: 'drawing.pdf', data: await out.save() });
+    expect(d).toMatchObject({ status: 'ready', ocrPages: 0, warningPages: 1 });
+    const pages = await pageReport(d.id);
+    expect(pages.map((p) => [p.source, p.warnings.map((w) => w.code)])).toEqual([
+      ['text', []],
+      ['none', ['NO_TEXT']],
+    ]);
   }, 120_000);
 });
 

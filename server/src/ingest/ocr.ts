@@ -125,14 +125,14 @@ function inkShare(pixels: Uint8ClampedArray): number {
 }
 
 /**
- * Measure a page's ink and, when `settings` is given and the ink suggests text the layer lacks, recognise it.
+ * Measure a page's ink and, when it suggests text the layer lacks, recognise it.
  * Throws when the page cannot be rendered (the caller keeps the text layer).
  */
 export async function probeAndRecognise(
   doc: PDFDocumentProxy,
   page: PDFPageProxy,
   layerUsable: number,
-  settings: OcrSettings | null,
+  settings: OcrSettings,
 ): Promise<PageOcr> {
   const started = performance.now();
   const factory = doc.canvasFactory as CanvasFactory;
@@ -145,7 +145,7 @@ export async function probeAndRecognise(
   }
   const base = page.getViewport({ scale: 1 });
   const inkExpected = expectedFromInk(share, base.width * base.height);
-  if (!settings || !wantsOcr(layerUsable, inkExpected)) return { inkExpected, ocr: null, ms: performance.now() - started };
+  if (!wantsOcr(layerUsable, inkExpected)) return { inkExpected, ocr: null, ms: performance.now() - started };
   const { worker } = await getRecognizer(settings);
   const image = await render(page, OCR_SCALE, factory);
   let pgm: Buffer;

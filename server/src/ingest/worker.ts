@@ -162,7 +162,8 @@ async function readPage(doc: PDFDocumentProxy, n: number, ocr: OcrSettings | nul
     let ocrConfidence: number | null = null;
     let inkExpected = 0;
     let ocrMs = 0;
-    if (layer.usable < USABLE_MIN) {
+    // With OCR off nothing is rendered: reading stays as fast as before, and a page without text simply has none.
+    if (ocr && layer.usable < USABLE_MIN) {
       const probed = await probeAndRecognise(doc, page, layer.usable, ocr).catch(() => null);
       if (probed) {
         ({ inkExpected, ms: ocrMs } = probed);
