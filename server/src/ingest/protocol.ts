@@ -1,6 +1,6 @@
 /** Messages between the ingestion pool (parent) and an extraction worker process (child). */
-import type { PageSource, PageWarningCode } from '@pagewise/shared';
 import type { IngestFailureCode } from '../errors.js';
+import type { PageInput } from '../store/pages.js';
 import type { OcrSettings } from './ocr.js';
 
 export interface ExtractRequest {
@@ -16,17 +16,10 @@ export interface ExtractRequest {
   ocr: OcrSettings | null;
 }
 
-/** One page as the worker read it. */
-export interface PageMessage {
+/** One page as the worker read it: what is stored for it (`PageInput`), and the time its OCR took. */
+export interface PageMessage extends PageInput {
   type: 'page';
   jobId: number;
-  pageNumber: number;
-  label: string | null;
-  text: string;
-  source: PageSource;
-  /** Mean OCR word confidence (0-100) when `source` is `ocr`. */
-  ocrConfidence: number | null;
-  warnings: PageWarningCode[];
   /** Time spent rendering and recognising the page (it extends the document's reading time limit). */
   ocrMs: number;
 }

@@ -2,6 +2,7 @@
 import type { PageSource, PageWarningCode } from '@pagewise/shared';
 import type { Db } from './db.js';
 
+/** A page as read: its text, where the text came from (with the OCR's mean confidence, 0-100) and its warnings. */
 export interface PageInput {
   pageNumber: number;
   label: string | null;
