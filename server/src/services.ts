@@ -131,6 +131,7 @@ export function createServices(config: Config, log: Logger): Services {
       },
       index: { vectors: ix?.vectorCount ?? 0, state: ix?.state ?? 'rebuilding' },
       chat: { mode: chatModel ? 'llm' : 'extractive', model: chatModel ? config.LLM_MODEL : null },
+      ocr: { state: ocrData.state(), langs: config.OCR_LANGS },
       documents: docs.statusCounts(),
     };
   };

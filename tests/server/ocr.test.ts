@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DocumentPagesResponseSchema } from '@pagewise/shared';
+import { DocumentPagesResponseSchema, HealthResponseSchema } from '@pagewise/shared';
 import { getPage, ingest, search } from '../support/api.js';
 import { fixtureFile } from '../support/fixtures.js';
 import { distinctivePhrase, noTextPdf, pdftotextPage, scannedPdf, textPdf, wordRecall } from '../support/pdfs.js';
@@ -63,6 +63,7 @@ describe('OCR of scanned pages', () => {
     }
     for (const f of files) expect(fs.statSync(f).size, f).toBe(fs.statSync(path.join(TESSDATA, path.basename(f))).size);
     expect(fs.readdirSync(path.join(s.dataDir, 'ocr')).sort()).toEqual(['deu.traineddata', 'eng.traineddata']);
+    expect(HealthResponseSchema.parse(await (await fetch(`${s.url}/api/health`)).json()).ocr).toEqual({ state: 'ready', langs: 'eng+deu' });
   }, 70_000);
 
   it('reads scanned pages of an English 10-Q and an NTSB report (word recall ≥ 0.95)', async () => {
@@ -111,6 +112,7 @@ describe('OCR=off', () => {
       const d = await ingest(off.url, { name: 'scan.pdf', data: await scannedPdf(NTSB, [1]) });
       expect(d.error?.code).toBe('NO_EXTRACTABLE_TEXT');
       expect(d.error?.message).toMatch(/OCR is off/);
+      expect(HealthResponseSchema.parse(await (await fetch(`${off.url}/api/health`)).json()).ocr.state).toBe('off');
       expect(fs.existsSync(path.join(off.dataDir, 'ocr'))).toBe(false);
     } finally {
       await off.close();
@@ -126,7 +128,7 @@ describe('OCR language data that cannot be fetched', () => {
       const d = await ingest(srv.url, { name: 'scan.pdf', data: await scannedPdf(NTSB, [1]) });
       expect(d.error?.code).toBe('NO_EXTRACTABLE_TEXT');
       expect(d.error?.message).toMatch(/OCR language data is not available/);
-      expect((await fetch(`${srv.url}/api/health`)).status).toBe(200);
+      expect(HealthResponseSchema.parse(await (await fetch(`${srv.url}/api/health`)).json()).ocr.state).toBe('unavailable');
       expect(fs.readdirSync(path.join(srv.dataDir, 'ocr'))).toEqual([]);
     } finally {
       await srv.close();
