@@ -105,6 +105,21 @@ describe('pages OCR cannot read', () => {
   }, 120_000);
 });
 
+describe('OCR and the reading limits', () => {
+  it('does not count OCR time against the document reading limit (each page keeps its own limit)', async () => {
+    const srv = await startTestServer({ OCR: 'on', OCR_LANGS: 'eng', OCR_LANG_PATH: TESSDATA, PARSE_TIMEOUT_MS: '3000', PARSE_PAGE_TIMEOUT_MS: '120000' });
+    try {
+      const started = Date.now();
+      const d = await ingest(srv.url, { name: 'four-scanned-pages.pdf', data: await scannedPdf(AAPL, [14, 17, 19, 20]) });
+      expect(d.error ?? null).toBeNull();
+      expect(d).toMatchObject({ status: 'ready', ocrPages: 4 });
+      expect(Date.now() - started, 'the document took longer than its 3 s reading limit').toBeGreaterThan(3000);
+    } finally {
+      await srv.close();
+    }
+  }, 240_000);
+});
+
 describe('OCR=off', () => {
   it('keeps a scanned PDF failing with NO_EXTRACTABLE_TEXT, saying OCR is off', async () => {
     const off = await startTestServer({ OCR: 'off' });

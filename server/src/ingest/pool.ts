@@ -233,9 +233,12 @@ export class ExtractionPool {
               ),
             );
             return;
+          case 'ocr':
+            // The page being read is rendered for OCR: the page limit bounds that, the document's limit waits.
+            if (wallTimer) clearTimeout(wallTimer);
+            return;
           case 'page': {
             handlers.onArrive?.(m.pageNumber);
-            // OCR time is bounded per page; the document's limit bounds the rest of its reading.
             if (m.ocrMs > 0 && wallTimer) armWallTimer((wallDeadline += m.ocrMs));
             const { type: _t, jobId: _j, ocrMs: _o, ...page } = m;
             enqueue(() => handlers.onPage(page));

@@ -35,6 +35,8 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'meta'; jobId: number; numPages: number; title: string | null }
   | PageMessage
+  /** The page being read is about to be rendered (and maybe OCR'd): its time counts against the page limit only. */
+  | { type: 'ocr'; jobId: number }
   | { type: 'done'; jobId: number; failedPages: number }
   | { type: 'error'; jobId: number; code: IngestFailureCode; message: string; detail?: string };
 

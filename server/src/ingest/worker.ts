@@ -121,7 +121,7 @@ async function extract(req: ExtractRequest): Promise<void> {
     for (let n = Math.max(1, req.firstPage ?? 1); n <= (lastPages.get(req.jobId) ?? numPages); n++) {
       let read: PageRead = { text: '', source: 'none', ocrConfidence: null, warnings: [], ocrMs: 0 };
       try {
-        read = await readPage(doc, n, req.ocr);
+        read = await readPage(doc, n, req.ocr, () => send({ type: 'ocr', jobId: req.jobId }));
       } catch (err) {
         // A damaged page does not sink the document: pdf.js recovers what it can, we keep the other pages.
         const { code } = classify(err);
@@ -149,7 +149,7 @@ type PageRead = Pick<PageMessage, 'text' | 'source' | 'ocrConfidence' | 'warning
  * One page's text: its text layer, or, when that has few letters, what OCR reads on the rendered page if that is
  * clearly more. A page that cannot be rendered keeps its text layer. Warnings judge the layer as pdf.js gave it.
  */
-async function readPage(doc: PDFDocumentProxy, n: number, ocr: OcrSettings | null): Promise<PageRead> {
+async function readPage(doc: PDFDocumentProxy, n: number, ocr: OcrSettings | null, beforeRender: () => Promise<void>): Promise<PageRead> {
   const page = await doc.getPage(n);
   try {
     const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
@@ -164,6 +164,7 @@ async function readPage(doc: PDFDocumentProxy, n: number, ocr: OcrSettings | nul
     let ocrMs = 0;
     // With OCR off nothing is rendered: reading stays as fast as before, and a page without text simply has none.
     if (ocr && layer.usable < USABLE_MIN) {
+      await beforeRender();
       const probed = await probeAndRecognise(doc, page, layer.usable, ocr).catch(() => null);
       if (probed) {
         ({ inkExpected, ms: ocrMs } = probed);
