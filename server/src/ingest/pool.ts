@@ -239,7 +239,8 @@ export class ExtractionPool {
             return;
           case 'page': {
             handlers.onArrive?.(m.pageNumber);
-            if (m.ocrMs > 0 && wallTimer) armWallTimer((wallDeadline += m.ocrMs));
+            // Resumed after an 'ocr' pause (even when rendering failed), later by the time OCR took.
+            if (wallTimer) armWallTimer((wallDeadline += m.ocrMs));
             const { type: _t, jobId: _j, ocrMs: _o, ...page } = m;
             enqueue(() => handlers.onPage(page));
             return;
