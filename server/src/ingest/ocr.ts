@@ -28,6 +28,11 @@ export interface OcrSettings {
   langs: string;
   /** Folder holding `<lang>.traineddata` for each of them. */
   dir: string;
+  /**
+   * Most time rendering and recognising one page may take (half the pool's page limit): past it the work is
+   * abandoned and the page keeps its text layer, so a pathological drawing cannot fail the document.
+   */
+  budgetMs?: number;
 }
 
 export interface PageOcr {
@@ -77,7 +82,23 @@ interface Rendered {
   release: () => void;
 }
 
-async function render(page: PDFPageProxy, scale: number, factory: CanvasFactory): Promise<Rendered> {
+/** `work`, or a rejection once `deadline` (ms since the epoch) has passed, after `abandon` has run. */
+function before<T>(work: Promise<T>, deadline: number, abandon: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => (abandon(), reject(new Error('OCR took longer than its share of the page limit'))), Math.max(0, deadline - Date.now()));
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
+/** Stop the recogniser (a recognition cannot be cancelled; its thread is ended and made again when needed). */
+function dropRecognizer(): void {
+  const current = recognizer;
+  recognizer = null;
+  void current?.then((r) => r.worker.terminate()).catch(() => undefined);
+}
+
+async function render(page: PDFPageProxy, scale: number, factory: CanvasFactory, deadline: number): Promise<Rendered> {
   const base = page.getViewport({ scale: 1 });
   const fit = Math.sqrt(MAX_OCR_PIXELS / Math.max(1, base.width * base.height));
   const viewport = page.getViewport({ scale: Math.min(scale, fit) });
@@ -87,7 +108,13 @@ async function render(page: PDFPageProxy, scale: number, factory: CanvasFactory)
   const { context } = target;
   context.fillStyle = '#ffffff';
   context.fillRect(0, 0, width, height);
-  await page.render({ canvas: target.canvas as unknown as HTMLCanvasElement, canvasContext: context as unknown as CanvasRenderingContext2D, viewport }).promise;
+  const task = page.render({ canvas: target.canvas as unknown as HTMLCanvasElement, canvasContext: context as unknown as CanvasRenderingContext2D, viewport });
+  try {
+    await before(task.promise, deadline, () => task.cancel());
+  } catch (err) {
+    factory.destroy(target);
+    throw err;
+  }
   return {
     width,
     height,
@@ -135,8 +162,9 @@ export async function probeAndRecognise(
   settings: OcrSettings,
 ): Promise<PageOcr> {
   const started = performance.now();
+  const deadline = Date.now() + (settings.budgetMs ?? Number.MAX_SAFE_INTEGER / 2);
   const factory = doc.canvasFactory as CanvasFactory;
-  const probe = await render(page, PROBE_SCALE, factory);
+  const probe = await render(page, PROBE_SCALE, factory, deadline);
   let share: number;
   try {
     share = inkShare(probe.data());
@@ -146,15 +174,15 @@ export async function probeAndRecognise(
   const base = page.getViewport({ scale: 1 });
   const inkExpected = expectedFromInk(share, base.width * base.height);
   if (!wantsOcr(layerUsable, inkExpected)) return { inkExpected, ocr: null, ms: performance.now() - started };
-  const { worker } = await getRecognizer(settings);
-  const image = await render(page, OCR_SCALE, factory);
+  const { worker } = await before(getRecognizer(settings), deadline, dropRecognizer);
+  const image = await render(page, OCR_SCALE, factory, deadline);
   let pgm: Buffer;
   try {
     pgm = toPgm(image.width, image.height, image.data());
   } finally {
     image.release();
   }
-  const { data } = await worker.recognize(pgm);
+  const { data } = await before(worker.recognize(pgm), deadline, dropRecognizer);
   const text = cleanText(data.text);
   return { inkExpected, ocr: { text, confidence: usableChars(text) > 0 ? data.confidence : 0 }, ms: performance.now() - started };
 }

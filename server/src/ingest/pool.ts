@@ -130,7 +130,7 @@ export class ExtractionPool {
     let outcome: RunOutcome;
     try {
       await this.started(slot);
-      outcome = await this.run(slot, file, { ...limits, ocr: limits.ocr ?? null, firstPage: opts.firstPage, lastPage: opts.lastPage }, handlers);
+      outcome = await this.run(slot, file, { ...limits, ocr: limits.ocr ? { ...limits.ocr, budgetMs: this.opts.pageTimeoutMs / 2 } : null, firstPage: opts.firstPage, lastPage: opts.lastPage }, handlers);
       slot.jobs++;
       const rss = slot.child?.pid ? rssMb(slot.child.pid) : null;
       if ((rss !== null && rss > RECYCLE_RSS_MB) || slot.jobs >= RECYCLE_AFTER_JOBS) this.kill(slot);
