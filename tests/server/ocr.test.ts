@@ -120,6 +120,26 @@ describe('OCR and the reading limits', () => {
   }, 240_000);
 });
 
+describe('a page whose rendering hits a limit', () => {
+  it('is read again without OCR, and does not sink the document', async () => {
+    // pdf.js's tiling-pattern-box.pdf: a page of tiled patterns and no text whose rendering needs over 4 GB.
+    const srv = await startTestServer({ OCR: 'on', OCR_LANGS: 'eng', OCR_LANG_PATH: TESSDATA, PARSE_MAX_RSS_MB: '1024', PARSE_PAGE_TIMEOUT_MS: '120000' });
+    try {
+      const out = await PDFDocument.create();
+      const text = await PDFDocument.load(await textPdf([['A typed page about brake wear limits, long enough to be read as the text of a page.']]));
+      const bomb = await PDFDocument.load(fs.readFileSync(fixtureFile('pdfjs', 'tiling-pattern-box.pdf')));
+      for (const src of [text, bomb]) out.addPage((await out.copyPages(src, [0]))[0]!);
+      const d = await ingest(srv.url, { name: 'text-and-patterns.pdf', data: await out.save() });
+      expect(d.error ?? null).toBeNull();
+      expect(d).toMatchObject({ status: 'ready', pages: 2, ocrPages: 0 });
+      const res = await fetch(`${srv.url}/api/documents/${d.id}/pages`);
+      expect(DocumentPagesResponseSchema.parse(await res.json()).pages.map((p) => p.source)).toEqual(['text', 'none']);
+    } finally {
+      await srv.close();
+    }
+  }, 240_000);
+});
+
 describe('OCR=off', () => {
   it('keeps a scanned PDF failing with NO_EXTRACTABLE_TEXT, saying OCR is off', async () => {
     const off = await startTestServer({ OCR: 'off' });

@@ -33,6 +33,8 @@ export interface OcrSettings {
    * abandoned and the page keeps its text layer, so a pathological drawing cannot fail the document.
    */
   budgetMs?: number;
+  /** Pages not to render (rendering them hit a limit before). */
+  skipPages?: number[];
 }
 
 export interface PageOcr {

@@ -8,7 +8,6 @@
 import { IngestError, WorkerDiedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ExtractHandlers, ExtractLimits, ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
-import type { OcrSettings } from './ocr.js';
 import { rssMb, spawnWorker, type Slot } from './worker-process.js';
 
 export { rssMb, type Slot } from './worker-process.js';
@@ -161,7 +160,7 @@ export class ExtractionPool {
   private run(
     slot: Slot,
     file: string,
-    limits: { maxPages: number; maxChars: number; firstPage?: number; lastPage?: number; ocr: OcrSettings | null },
+    limits: ExtractLimits & { firstPage?: number; lastPage?: number },
     handlers: ExtractHandlers,
   ): Promise<RunOutcome> {
     const child = slot.child;
@@ -176,6 +175,8 @@ export class ExtractionPool {
       let wallTimer: NodeJS.Timeout | null = null;
       /** Once set, queued handlers are skipped: the extraction has failed or been given up. */
       let failed = false;
+      let rendering = false; // a page is being rendered for OCR: a limit hit now is blamed on that (`blame`)
+      const blame = (e: IngestError) => Object.assign(e, { duringOcr: rendering });
 
       const finish = (err: Error | null, value?: RunOutcome) => {
         if (settled) return;
@@ -194,7 +195,7 @@ export class ExtractionPool {
         if (pageTimer) clearTimeout(pageTimer);
         pageTimer = setTimeout(() => {
           this.kill(slot);
-          finish(new IngestError('PARSE_TIMEOUT', `Reading one page took longer than ${Math.round(this.opts.pageTimeoutMs / 1000)} s; the PDF may be pathologically complex.`));
+          finish(blame(new IngestError('PARSE_TIMEOUT', `Reading one page took longer than ${Math.round(this.opts.pageTimeoutMs / 1000)} s; the PDF may be pathologically complex.`)));
         }, this.opts.pageTimeoutMs);
       };
       // Handlers run strictly in page order; the chain itself never rejects (a rejected chain would surface
@@ -236,10 +237,12 @@ export class ExtractionPool {
           case 'ocr':
             // The page being read is rendered for OCR: the page limit bounds that, the document's limit waits.
             if (wallTimer) clearTimeout(wallTimer);
+            rendering = true;
             return;
           case 'page': {
             handlers.onArrive?.(m.pageNumber);
             // Resumed after an 'ocr' pause (even when rendering failed), later by the time OCR took.
+            rendering = false;
             if (wallTimer) armWallTimer((wallDeadline += m.ocrMs));
             const { type: _t, jobId: _j, ocrMs: _o, ...page } = m;
             enqueue(() => handlers.onPage(page));
@@ -259,7 +262,7 @@ export class ExtractionPool {
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         const oom = /heap limit|out of memory|allocation failed/i.test(slot.stderrTail);
         this.opts.log.warn({ code, signal, oom }, 'extraction worker died');
-        finish(oom ? new WorkerDiedError('PDF_TOO_COMPLEX') : new WorkerDiedError('PDF_MALFORMED', CRASH_MESSAGE));
+        finish(blame(oom ? new WorkerDiedError('PDF_TOO_COMPLEX') : new WorkerDiedError('PDF_MALFORMED', CRASH_MESSAGE)));
       };
       child.on('message', onMessage);
       child.once('exit', onExit);
@@ -280,12 +283,12 @@ export class ExtractionPool {
           if (rss > this.peakWorkerRssMb) this.peakWorkerRssMb = rss;
           if (rss > this.opts.maxRssMb) {
             this.kill(slot);
-            finish(new WorkerDiedError('PDF_TOO_COMPLEX', `Reading the PDF needed more than ${this.opts.maxRssMb} MB of memory; it may be a decompression bomb or extremely complex.`));
+            finish(blame(new WorkerDiedError('PDF_TOO_COMPLEX', `Reading the PDF needed more than ${this.opts.maxRssMb} MB of memory; it may be a decompression bomb or extremely complex.`)));
           }
         }, RSS_POLL_MS),
       );
       armPageTimer();
-      const req: ExtractRequest = { type: 'extract', jobId, path: file, ...limits };
+      const req: ExtractRequest = { type: 'extract', jobId, path: file, ...limits, ocr: limits.ocr ?? null };
       child.send(req);
     });
   }

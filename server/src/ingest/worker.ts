@@ -163,7 +163,7 @@ async function readPage(doc: PDFDocumentProxy, n: number, ocr: OcrSettings | nul
     let inkExpected = 0;
     let ocrMs = 0;
     // With OCR off nothing is rendered: reading stays as fast as before, and a page without text simply has none.
-    if (ocr && layer.usable < USABLE_MIN) {
+    if (ocr && layer.usable < USABLE_MIN && !ocr.skipPages?.includes(n)) {
       await beforeRender();
       const probed = await probeAndRecognise(doc, page, layer.usable, ocr).catch(() => null);
       if (probed) {
