@@ -5,8 +5,11 @@
  * tesseract-ocr-eng/-deu packages, fetched into DATA_DIR/ocr through the server's real loading path.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentPagesResponseSchema, HealthResponseSchema } from '@pagewise/shared';
@@ -153,6 +156,33 @@ describe('OCR=off', () => {
       await off.close();
     }
   }, 60_000);
+});
+
+describe('OCR language data from a URL', () => {
+  it('downloads <lang>.traineddata.gz once, unzips it into DATA_DIR/ocr, and reads a scan with it', async () => {
+    const gz = zlib.gzipSync(fs.readFileSync(path.join(TESSDATA, 'eng.traineddata')));
+    const requests: string[] = [];
+    // A stand-in for the download host: plain HTTP serving the gzipped file, as tesseract.js's data packages do.
+    const host = http.createServer((req, res) => {
+      requests.push(req.url ?? '');
+      if (req.url !== '/data/eng.traineddata.gz') return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/gzip', 'content-length': gz.length }).end(gz);
+    });
+    await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(host.address() as AddressInfo).port}/data/`;
+    const srv = await startTestServer({ OCR: 'on', OCR_LANGS: 'eng', OCR_LANG_PATH: url, PARSE_PAGE_TIMEOUT_MS: '120000' });
+    try {
+      const d = await ingest(srv.url, { name: 'scan.pdf', data: await scannedPdf(NTSB, [1]) });
+      expect(d).toMatchObject({ status: 'ready', ocrPages: 1 });
+      expect(fs.readFileSync(path.join(srv.dataDir, 'ocr', 'eng.traineddata')).equals(fs.readFileSync(path.join(TESSDATA, 'eng.traineddata')))).toBe(true);
+      expect(fs.readdirSync(path.join(srv.dataDir, 'ocr'))).toEqual(['eng.traineddata']);
+      await ingest(srv.url, { name: 'scan-again.pdf', data: await scannedPdf(NTSB, [2]) });
+      expect(requests).toEqual(['/data/eng.traineddata.gz']);
+    } finally {
+      await srv.close();
+      await new Promise<void>((r) => host.close(() => r()));
+    }
+  }, 120_000);
 });
 
 describe('OCR language data that cannot be fetched', () => {

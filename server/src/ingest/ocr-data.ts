@@ -33,6 +33,8 @@ export type OcrState = 'off' | 'ready' | 'fetching' | 'unavailable';
 export class OcrLanguageData {
   private fetching: Promise<boolean> | null = null;
   private failedAt = 0;
+  /** A document already waited the whole time for the fetch under way: the next ones do not wait. */
+  private waitedOut = false;
 
   constructor(private readonly opts: OcrDataOptions) {}
 
@@ -54,6 +56,7 @@ export class OcrLanguageData {
   prepare(): void {
     if (this.opts.mode === 'off' || this.fetching || this.missing().length === 0) return;
     if (this.failedAt && Date.now() - this.failedAt < RETRY_AFTER_MS) return;
+    this.waitedOut = false;
     this.fetching = this.fetchMissing()
       .then(() => true)
       .catch((err: unknown) => {
@@ -71,16 +74,19 @@ export class OcrLanguageData {
   async settings(waitMs = 60_000): Promise<OcrSettings | null> {
     if (this.opts.mode === 'off') return null;
     this.prepare();
-    if (this.fetching) {
+    if (this.fetching && !this.waitedOut) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([this.fetching, new Promise((r) => (timer = setTimeout(r, waitMs).unref()))]);
+      const timedOut = await Promise.race([this.fetching.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), waitMs).unref()))]);
       clearTimeout(timer);
+      if (timedOut) this.waitedOut = true;
     }
     return this.missing().length === 0 ? { langs: this.opts.langs, dir: this.opts.dir } : null;
   }
 
   private async fetchMissing(): Promise<void> {
     fs.mkdirSync(this.opts.dir, { recursive: true });
+    // Leftovers of a fetch a crash interrupted.
+    for (const f of fs.readdirSync(this.opts.dir)) if (f.startsWith('.fetch-')) fs.rmSync(path.join(this.opts.dir, f), { recursive: true, force: true });
     for (const lang of this.missing()) {
       const tmp = fs.mkdtempSync(path.join(this.opts.dir, '.fetch-'));
       try {
