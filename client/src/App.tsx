@@ -114,6 +114,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
           }}
           onPick={() => zone.current?.pick()}
           onOpenHit={openSource}
+          onOpenPage={(d, page) => setViewer({ documentId: d.id, documentName: d.name, page })}
         />
         <Conversations
           conversations={conversations}

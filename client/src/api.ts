@@ -5,6 +5,7 @@
 import {
   ConversationResponseSchema,
   ConversationsListResponseSchema,
+  DocumentPagesResponseSchema,
   DocumentsListResponseSchema,
   ErrorBodySchema,
   HealthResponseSchema,
@@ -60,6 +61,7 @@ export const api = {
   logout: () => request('/api/auth/logout', { method: 'POST' }, null),
   health: () => request('/api/health', {}, HealthResponseSchema),
   documents: () => request('/api/documents', {}, DocumentsListResponseSchema),
+  pages: (id: string) => request(`/api/documents/${encodeURIComponent(id)}/pages`, {}, DocumentPagesResponseSchema),
   deleteDocument: (id: string) => request(`/api/documents/${encodeURIComponent(id)}`, { method: 'DELETE' }, null),
   search: (body: SearchRequest, signal?: AbortSignal) => request('/api/search', { ...json(body), signal }, SearchResponseSchema),
   conversations: () => request('/api/conversations', {}, ConversationsListResponseSchema),

@@ -1,4 +1,7 @@
-/** Plain-words explanations for error codes, with what to do. */
+/**
+ * Plain-words explanations for error codes, with what to do. NO_EXTRACTABLE_TEXT has none here: the server says
+ * which case it is (OCR off, OCR data missing, fonts without a Unicode map, nothing found even by OCR).
+ */
 import type { ErrorCode } from '@pagewise/shared';
 
 const TEXT: Partial<Record<ErrorCode | 'NETWORK_ERROR', string>> = {
@@ -7,7 +10,6 @@ const TEXT: Partial<Record<ErrorCode | 'NETWORK_ERROR', string>> = {
   FILE_TOO_LARGE: 'This file is larger than the server accepts. Split it or ask the admin to raise MAX_UPLOAD_MB.',
   TOO_MANY_FILES: 'Too many files at once. Upload them in smaller batches.',
   PDF_ENCRYPTED: 'This PDF is password-protected. Remove the password (e.g. print to PDF) and upload it again.',
-  NO_EXTRACTABLE_TEXT: 'This PDF has no text layer — it is probably a scan. Run it through OCR first, then upload it again.',
   PDF_MALFORMED: 'This PDF is damaged and could not be read. Try re-saving or re-exporting it.',
   PDF_TOO_COMPLEX: 'This PDF needed too much memory to read. It may be damaged or a decompression bomb.',
   PARSE_TIMEOUT: 'Reading this PDF took too long. It may be damaged or extremely complex.',

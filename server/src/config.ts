@@ -121,6 +121,20 @@ const EnvSchema = z.object({
   PARSE_PAGE_TIMEOUT_MS: int(30_000, 500),
   /** Resident memory limit of one extraction worker; above it the worker is killed (PDF_TOO_COMPLEX). */
   PARSE_MAX_RSS_MB: int(1536, 128),
+
+  /**
+   * Pages without usable text (scans, glyphs without Unicode) are rendered and recognised with tesseract.js in the
+   * extraction workers, under the same per-page limits. `off` keeps such pages empty (a document with no text at
+   * all fails with NO_EXTRACTABLE_TEXT).
+   */
+  OCR: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
+  /** Tesseract languages, joined with `+` (e.g. `eng+deu+chi_sim`); their data is kept in DATA_DIR/ocr. */
+  OCR_LANGS: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z_]{3,16}(\+[a-z_]{3,16})*$/, 'languages like eng or eng+deu').default('eng')),
+  /**
+   * Where missing language data is fetched from once (a URL, or a folder holding `<lang>.traineddata`, plain or
+   * gzipped, such as Debian's /usr/share/tesseract-ocr/5/tessdata); unset = tesseract.js's own download.
+   */
+  OCR_LANG_PATH: optStr(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -66,6 +66,9 @@ export const INGEST_FAILURES = {
 export type IngestFailureCode = keyof typeof INGEST_FAILURES;
 
 export class IngestError extends Error {
+  /** The limit was hit while a page was being rendered for OCR (read again without OCR for that page). */
+  duringOcr = false;
+
   constructor(
     readonly code: IngestFailureCode,
     message: string = INGEST_FAILURES[code],

@@ -2,6 +2,7 @@
  * Wires the stages together with explicit constructor arguments (no global settings object). The embedder is
  * resolved in the background (a local model may need downloading); ingestion and search wait for it.
  */
+import path from 'node:path';
 import type { HealthResponse } from '@pagewise/shared';
 import { ChatService } from './answer/chat.js';
 import { OpenAIChatModel, type ChatModel } from './answer/llm.js';
@@ -14,6 +15,7 @@ import { LexicalIndex } from './index/lexical-index.js';
 import { SearchIndex } from './index/search-index.js';
 import { PageChunker } from './ingest/chunker.js';
 import { Library } from './ingest/library.js';
+import { OcrLanguageData } from './ingest/ocr-data.js';
 import { IngestQueue } from './ingest/pipeline.js';
 import { ExtractionPool } from './ingest/pool.js';
 import type { Logger } from './logger.js';
@@ -84,7 +86,15 @@ export function createServices(config: Config, log: Logger): Services {
   indexPromise.catch((err) => log.fatal({ err }, 'the embedder could not be initialised'));
   const index = () => indexPromise;
 
-  const queue = new IngestQueue(docs, files, pool, chunker, index, { maxPages: config.MAX_PAGES, maxChars: config.MAX_CHARS_PER_DOC }, log.child({ part: 'ingest' }));
+  const ocrData = new OcrLanguageData({
+    mode: config.OCR,
+    langs: config.OCR_LANGS,
+    dir: path.join(config.dataDir, 'ocr'),
+    source: config.OCR_LANG_PATH,
+    log: log.child({ part: 'ocr' }),
+  });
+  const ingestLimits = { maxPages: config.MAX_PAGES, maxChars: config.MAX_CHARS_PER_DOC };
+  const queue = new IngestQueue(docs, files, pool, chunker, index, ingestLimits, log.child({ part: 'ingest' }), ocrData);
   const library = new Library(docs, files, queue, index);
 
   const conversations = new ConversationStore(db);
@@ -106,6 +116,7 @@ export function createServices(config: Config, log: Logger): Services {
   const swept = files.reconcile(docs.allIds());
   if (swept.tmpRemoved || swept.orphansRemoved) log.info(swept, 'removed leftover files');
   void indexPromise.then(() => queue.kick(), () => undefined);
+  ocrData.prepare();
 
   const health = (): HealthResponse => {
     const r = resolved as ResolvedEmbedder | null;
@@ -122,6 +133,7 @@ export function createServices(config: Config, log: Logger): Services {
       },
       index: { vectors: ix?.vectorCount ?? 0, state: ix?.state ?? 'rebuilding' },
       chat: { mode: chatModel ? 'llm' : 'extractive', model: chatModel ? config.LLM_MODEL : null },
+      ocr: { state: ocrData.state(), langs: config.OCR_LANGS },
       documents: docs.statusCounts(),
     };
   };

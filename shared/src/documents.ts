@@ -18,6 +18,9 @@ export const DocumentSummarySchema = z.object({
   createdAt: z.string(),
   /** Duration of the last processing attempt in ms, once it ended. */
   processingMs: z.number().int().nullable(),
+  /** Pages whose text came from OCR, and pages with a quality warning (see `GET /api/documents/:id/pages`). */
+  ocrPages: z.number().int(),
+  warningPages: z.number().int(),
   error: ErrorDetailSchema.optional(),
 });
 export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;
@@ -47,3 +50,41 @@ export const UploadResponseSchema = z.object({
   rejected: z.array(RejectedFileSchema),
 });
 export type UploadResponse = z.infer<typeof UploadResponseSchema>;
+
+/** Where a page's stored text came from: the PDF's text layer, OCR of the rendered page, or nowhere. */
+export const PAGE_SOURCES = ['text', 'ocr', 'none'] as const;
+export const PageSourceSchema = z.enum(PAGE_SOURCES);
+export type PageSource = z.infer<typeof PageSourceSchema>;
+
+/**
+ * Signs that a page's text is not what the page shows, so answers cannot see it:
+ * - `UNMAPPED_GLYPHS`: many glyphs have no Unicode value (replacement, private-use or control characters), as
+ *   with a font that has no Unicode map;
+ * - `REPEATED_GLYPH`: the text is mostly one repeated glyph;
+ * - `SPARSE_TEXT`: far fewer characters than the text drawn on the page suggests;
+ * - `NO_TEXT`: the page shows ink (an image, a scan) but no text was found on it;
+ * - `LOW_OCR_CONFIDENCE`: the page's text comes from OCR that was unsure of it.
+ */
+export const PAGE_WARNING_CODES = ['UNMAPPED_GLYPHS', 'REPEATED_GLYPH', 'SPARSE_TEXT', 'NO_TEXT', 'LOW_OCR_CONFIDENCE'] as const;
+export const PageWarningCodeSchema = z.enum(PAGE_WARNING_CODES);
+export type PageWarningCode = z.infer<typeof PageWarningCodeSchema>;
+
+export const PageQualitySchema = z.object({
+  /** 1-based physical page number, and the PDF's own label for it. */
+  number: z.number().int(),
+  label: z.string().nullable(),
+  /** Characters of the stored text. */
+  chars: z.number().int(),
+  source: PageSourceSchema,
+  /** Mean word confidence of the OCR, 0-100; null unless `source` is `ocr`. */
+  ocrConfidence: z.number().nullable(),
+  warnings: z.array(z.object({ code: PageWarningCodeSchema, message: z.string() })),
+});
+export type PageQuality = z.infer<typeof PageQualitySchema>;
+
+/** `GET /api/documents/:id/pages`: every stored page of the document, in order. */
+export const DocumentPagesResponseSchema = z.object({
+  documentId: z.string(),
+  pages: z.array(PageQualitySchema),
+});
+export type DocumentPagesResponse = z.infer<typeof DocumentPagesResponseSchema>;

@@ -21,6 +21,11 @@ export const HealthResponseSchema = z.object({
     mode: z.enum(['llm', 'extractive']),
     model: z.string().nullable(),
   }),
+  /**
+   * OCR of pages without text: `off` (OCR=off), `ready` (language data in place), `fetching` (being fetched), or
+   * `unavailable` (could not be fetched: pages without text stay empty).
+   */
+  ocr: z.object({ state: z.enum(['off', 'ready', 'fetching', 'unavailable']), langs: z.string() }),
   documents: z.record(z.string(), z.number().int()),
 });
 export type HealthResponse = z.infer<typeof HealthResponseSchema>;

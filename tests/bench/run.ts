@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only ingest,chat]` — speed and memory, reported as numbers from one run (ratios against a
+ * `npm run bench [-- --only ingest,chat,ocr]` — speed and memory, reported as numbers from one run (ratios against a
  * reference measured in the same run where one exists). Never part of `npm test`: timings flake on shared CI.
  */
 import fs from 'node:fs';
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { corpusMissing, CORPORA, WHERE } from '../support/corpora.js';
 import { benchChat } from './chat.js';
 import { benchIngest, MANUAL, printIngest } from './ingest.js';
+import { benchOcr, printOcr, TESSDATA } from './ocr.js';
 
 const { values: args } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' } } });
 const report: Record<string, unknown> = { node: process.version, cpus: os.availableParallelism(), at: new Date().toISOString() };
@@ -31,6 +32,16 @@ const skipped = (name: 'ingest' | 'chat') => {
   return why !== null;
 };
 let ran = false;
+
+if (want('ocr')) {
+  if (!fs.existsSync(path.join(TESSDATA, 'eng.traineddata'))) console.log(`bench ocr skipped: no ${TESSDATA}/eng.traineddata (Debian package tesseract-ocr-eng)`);
+  else {
+    ran = true;
+    const r = await benchOcr();
+    report.ocr = r;
+    printOcr(r);
+  }
+}
 
 if (want('ingest') && !skipped('ingest')) {
   ran = true;

@@ -172,6 +172,22 @@ describe('the web app', () => {
     expect(leakHits).toBe(0);
   });
 
+  it('marks a document with unreadable pages in the library and shows its page report', async () => {
+    await page.setInputFiles('[data-testid="file-input"]', [fixtureFile('pdfjs', 'bug1539074.pdf')]);
+    const doc = page.locator('.doc', { hasText: 'bug1539074.pdf' });
+    await expect.poll(() => doc.getAttribute('data-status'), { timeout: 60_000 }).toBe('ready');
+    expect(await doc.locator('.badge.warn').textContent()).toBe('⚠ 1 page flagged');
+    await doc.getByRole('button', { name: 'Pages' }).click();
+    const row = doc.locator('.page-report tbody tr');
+    await row.first().waitFor({ timeout: 15_000 });
+    expect(await row.count()).toBe(1);
+    expect(await row.first().getAttribute('class')).toBe('flagged');
+    expect(await row.first().locator('td').nth(2).textContent()).toBe('text');
+    expect(await row.first().locator('.warning').textContent()).toContain('mostly one repeated character');
+    // A clean document has no badge.
+    expect(await page.locator('.doc', { hasText: '20071229X02007.pdf' }).locator('.badge.warn').count()).toBe(0);
+  });
+
   it('explains why a non-PDF upload was refused', async () => {
     await page.setInputFiles('[data-testid="file-input"]', {
       name: 'holiday.pdf',

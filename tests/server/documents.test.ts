@@ -136,7 +136,7 @@ describe('DELETE /api/documents/:id', () => {
     expect(fs.existsSync(path.join(s.dataDir, 'files', `${a.id}.pdf`))).toBe(false);
     expect(s.services.docs.get(a.id)).toBeUndefined();
     expect(s.services.docs.chunkIds(a.id)).toEqual([]);
-    expect(Array.from({ length: a.pages! }, (_, i) => s.services.docs.getPage(a.id, i + 1)).filter(Boolean)).toEqual([]);
+    expect(Array.from({ length: a.pages! }, (_, i) => s.services.docs.pages.get(a.id, i + 1)).filter(Boolean)).toEqual([]);
     expect(inFts(chunkIds)).toBe(0);
     expect((await listDocuments(s.url)).map((d) => d.id)).not.toContain(a.id);
 

@@ -138,17 +138,18 @@ describe('pages stored before the detector', () => {
     docs.insertOrGet({ id: 'old', name: 'old.pdf', sha256: 'x', bytes: 1 });
     // As an earlier version stored them: leaders as drawn, no kind.
     const contents = ['Contents', '1 Introduction . . . . . . . . 1', '2 Installation . . . . . . 4', '3 Operation . . . . . . . 9', '4 Maintenance . . . . . 15'];
-    docs.insertPages('old', [
-      { pageNumber: 1, label: null, text: contents.join('\n') },
-      { pageNumber: 2, label: null, text: 'Introduction\nThe pump moves 40 litres a minute at 2 bar; see page 9 for more.' },
+    const read = { source: 'text' as const, ocrConfidence: null, warnings: [] };
+    docs.pages.insert('old', [
+      { pageNumber: 1, label: null, text: contents.join('\n'), ...read },
+      { pageNumber: 2, label: null, text: 'Introduction\nThe pump moves 40 litres a minute at 2 bar; see page 9 for more.', ...read },
     ]);
     const log = createLogger({ level: 'silent' });
     expect(classifyStoredPages(db, log)).toBe(1);
-    expect([1, 2].map((n) => docs.getPage('old', n)?.kind)).toEqual(['contents', null]);
+    expect([1, 2].map((n) => docs.pages.get('old', n)?.kind)).toEqual(['contents', null]);
     // Once: a later start leaves the pages as they are.
     db.prepare('UPDATE pages SET kind = NULL').run();
     expect(classifyStoredPages(db, log)).toBe(0);
-    expect(docs.getPage('old', 1)?.kind).toBeNull();
+    expect(docs.pages.get('old', 1)?.kind).toBeNull();
     db.close();
   });
 });

@@ -202,3 +202,45 @@ export function distinctivePhrase(files: string[], file: string, page: number, s
   if (best.score < 2) throw new Error(`page ${page} of ${file} has no distinctive phrase`);
   return best.phrase;
 }
+
+/**
+ * An image-only PDF made from real pages: each page of `file` named in `pages` is rasterised by poppler's
+ * `pdftoppm` at `dpi` (JPEG, as scanners write) and placed alone, at its original size, on a page of a new PDF
+ * with no text layer: what a scanner produces.
+ */
+export async function scannedPdf(file: string, pages: number[], dpi = 200): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-scan-'));
+  try {
+    for (const n of pages) {
+      const stem = path.join(dir, `p${n}`);
+      execFileSync('pdftoppm', ['-q', '-r', String(dpi), '-f', String(n), '-l', String(n), '-singlefile', '-jpeg', '-jpegopt', 'quality=85', file, stem]);
+      const image = await doc.embedJpg(fs.readFileSync(`${stem}.jpg`));
+      const width = (image.width * 72) / dpi;
+      const height = (image.height * 72) / dpi;
+      doc.addPage([width, height]).drawImage(image, { x: 0, y: 0, width, height });
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return doc.save({ useObjectStreams: false });
+}
+
+/**
+ * Share of `reference`'s words (as a multiset, see `words`) that `candidate` has too: how much of a page's text
+ * an extraction recovered.
+ */
+export function wordRecall(reference: string, candidate: string): number {
+  const have = new Map<string, number>();
+  for (const w of words(candidate)) have.set(w, (have.get(w) ?? 0) + 1);
+  const ref = words(reference);
+  let found = 0;
+  for (const w of ref) {
+    const n = have.get(w) ?? 0;
+    if (n > 0) {
+      found++;
+      have.set(w, n - 1);
+    }
+  }
+  return ref.length ? found / ref.length : 1;
+}

@@ -32,6 +32,8 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     // Likewise the model's quote check of partly supported claims (tests/server/chat-claims.test.ts turns it on).
     CLAIM_CHECK_MODEL: 'off',
     INGEST_WORKERS: '1',
+    // OCR needs language data in DATA_DIR/ocr, fetched at start-up; the OCR suites turn it on with a local source.
+    OCR: 'off',
     ...env,
   });
   const services = createServices(config, createLogger({ level: config.LOG_LEVEL }));

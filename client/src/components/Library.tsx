@@ -2,6 +2,7 @@ import { collapseLeaders, type DocumentSummary, type SearchResult } from '@pagew
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import { explain } from '../messages';
+import { PageReport, QualityBadges } from './PageReport';
 import type { UploadItem } from './UploadZone';
 
 function size(bytes: number): string {
@@ -26,10 +27,11 @@ interface Props {
   onDelete: (id: string) => void;
   onPick: () => void;
   onOpenHit: (hit: SearchResult) => void;
+  /** Open a document's page in the viewer (from its page report). */
+  onOpenPage: (doc: DocumentSummary, page: number) => void;
 }
 
-export function Library({ documents, uploads, selected, onToggle, onDelete, onPick, onOpenHit }: Props) {
-  const [confirming, setConfirming] = useState<string | null>(null);
+export function Library({ documents, uploads, selected, onToggle, onDelete, onPick, onOpenHit, onOpenPage }: Props) {
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchResult[] | null>(null);
 
@@ -102,44 +104,77 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
       {documents.length === 0 && uploads.length === 0 && <p className="muted">No documents yet. Drop PDFs anywhere on the page, or use Upload.</p>}
       <ul className="docs">
         {documents.map((d) => (
-          <li key={d.id} className={`doc ${d.status}`} data-status={d.status}>
-            <input
-              type="checkbox"
-              id={`pick-${d.id}`}
-              checked={selected.has(d.id)}
-              onChange={() => onToggle(d.id)}
-              disabled={d.status !== 'ready'}
-              aria-label={`Use ${d.name} in chat`}
-            />
-            <div className="doc-main">
-              <label htmlFor={`pick-${d.id}`} className="doc-name" title={d.name}>
-                {d.name}
-              </label>
-              <span className="doc-meta">
-                {d.status === 'ready' && `${d.pages} pages · ${size(d.bytes)} · ${age(d.createdAt)}`}
-                {d.status === 'queued' && 'Waiting…'}
-                {d.status === 'processing' && (d.pages ? `${d.pagesDone} / ${d.pages} pages` : 'Opening…')}
-                {d.status === 'failed' && <span className="error">{explain(d.error?.code ?? '', d.error?.message ?? 'Failed.')}</span>}
-              </span>
-              {d.status === 'processing' && d.pages ? <progress max={d.pages} value={d.pagesDone} aria-label={`Processing ${d.name}`} /> : null}
-            </div>
-            {confirming === d.id ? (
-              <span className="confirm">
-                <button type="button" className="danger" onClick={() => (setConfirming(null), onDelete(d.id))}>
-                  Delete
-                </button>
-                <button type="button" onClick={() => setConfirming(null)}>
-                  Keep
-                </button>
-              </span>
-            ) : (
-              <button type="button" className="icon" aria-label={`Delete ${d.name}`} onClick={() => setConfirming(d.id)}>
-                ✕
-              </button>
-            )}
-          </li>
+          <DocumentItem
+            key={d.id}
+            d={d}
+            picked={selected.has(d.id)}
+            onToggle={() => onToggle(d.id)}
+            onDelete={() => onDelete(d.id)}
+            onOpenPage={(n) => onOpenPage(d, n)}
+          />
         ))}
       </ul>
     </section>
+  );
+}
+
+interface ItemProps {
+  d: DocumentSummary;
+  picked: boolean;
+  onToggle: () => void;
+  onDelete: () => void;
+  onOpenPage: (page: number) => void;
+}
+
+/** One document of the library: pick for chat, status or progress, quality at a glance, page report, delete. */
+function DocumentItem({ d, picked, onToggle, onDelete, onOpenPage }: ItemProps) {
+  const [confirming, setConfirming] = useState(false);
+  const [report, setReport] = useState(false);
+  return (
+    <li className={`doc ${d.status}`} data-status={d.status}>
+      <input
+        type="checkbox"
+        id={`pick-${d.id}`}
+        checked={picked}
+        onChange={onToggle}
+        disabled={d.status !== 'ready'}
+        aria-label={`Use ${d.name} in chat`}
+      />
+      <div className="doc-main">
+        <label htmlFor={`pick-${d.id}`} className="doc-name" title={d.name}>
+          {d.name}
+        </label>
+        <span className="doc-meta">
+          {d.status === 'ready' && `${d.pages} pages · ${size(d.bytes)} · ${age(d.createdAt)}`}
+          {d.status === 'queued' && 'Waiting…'}
+          {d.status === 'processing' && (d.pages ? `${d.pagesDone} / ${d.pages} pages` : 'Opening…')}
+          {d.status === 'failed' && <span className="error">{explain(d.error?.code ?? '', d.error?.message ?? 'Failed.')}</span>}
+        </span>
+        {(d.status === 'ready' || d.status === 'failed') && (d.pages ?? 0) > 0 && (
+          <span className="doc-quality">
+            <QualityBadges ocrPages={d.ocrPages} warningPages={d.warningPages} />
+            <button type="button" className="link" aria-expanded={report} onClick={() => setReport(!report)}>
+              {report ? 'Hide pages' : 'Pages'}
+            </button>
+          </span>
+        )}
+        {report && <PageReport documentId={d.id} onOpenPage={d.status === 'ready' ? onOpenPage : undefined} />}
+        {d.status === 'processing' && d.pages ? <progress max={d.pages} value={d.pagesDone} aria-label={`Processing ${d.name}`} /> : null}
+      </div>
+      {confirming ? (
+        <span className="confirm">
+          <button type="button" className="danger" onClick={() => (setConfirming(false), onDelete())}>
+            Delete
+          </button>
+          <button type="button" onClick={() => setConfirming(false)}>
+            Keep
+          </button>
+        </span>
+      ) : (
+        <button type="button" className="icon" aria-label={`Delete ${d.name}`} onClick={() => setConfirming(true)}>
+          ✕
+        </button>
+      )}
+    </li>
   );
 }

@@ -4,13 +4,23 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import { MAX_DOCUMENT_NAME_CHARS, PDF_MAGIC, PDF_MAGIC_WINDOW_BYTES, type ErrorDetail, type UploadResponse } from '@pagewise/shared';
+import {
+  MAX_DOCUMENT_NAME_CHARS,
+  PDF_MAGIC,
+  PDF_MAGIC_WINDOW_BYTES,
+  type DocumentPagesResponse,
+  type ErrorDetail,
+  type PageWarningCode,
+  type UploadResponse,
+} from '@pagewise/shared';
 import { AppError, emptyFile, isDiskFull, notAPdf, notFound } from '../errors.js';
 import type { SearchIndex } from '../index/search-index.js';
 import type { DocumentRow, DocumentStore, PageRow } from '../store/documents.js';
 import type { FileStore } from '../store/files.js';
+import type { PageCounts } from '../store/pages.js';
 import { cleanDisplayName } from './normalize.js';
 import type { IngestQueue } from './pipeline.js';
+import { PAGE_WARNING_MESSAGES } from './quality.js';
 
 export interface IncomingFile {
   /** Temp path written by the upload parser; moved or removed by `accept`. */
@@ -92,8 +102,22 @@ export class Library {
     return { id: row.id, name: row.name, status: row.status, duplicate: !created };
   }
 
-  list(): { rows: DocumentRow[]; chunks: Map<string, number> } {
-    return { rows: this.docs.list(), chunks: this.docs.chunkCounts() };
+  list(): { rows: DocumentRow[]; chunks: Map<string, number>; pages: Map<string, PageCounts> } {
+    return { rows: this.docs.list(), chunks: this.docs.chunkCounts(), pages: this.docs.pages.counts() };
+  }
+
+  /** The page report: every stored page with its character count, text source, OCR confidence and warnings. */
+  pageReport(id: string): DocumentPagesResponse {
+    this.get(id);
+    const pages = this.docs.pages.quality(id).map((p) => ({
+      number: p.page_number,
+      label: p.label,
+      chars: p.chars,
+      source: p.source,
+      ocrConfidence: p.ocr_confidence === null ? null : Math.round(p.ocr_confidence * 10) / 10,
+      warnings: (p.warnings ? (JSON.parse(p.warnings) as PageWarningCode[]) : []).map((code) => ({ code, message: PAGE_WARNING_MESSAGES[code] })),
+    }));
+    return { documentId: id, pages };
   }
 
   get(id: string): DocumentRow {
@@ -109,7 +133,7 @@ export class Library {
 
   page(id: string, pageNumber: number): PageRow {
     this.get(id);
-    const page = this.docs.getPage(id, pageNumber);
+    const page = this.docs.pages.get(id, pageNumber);
     if (!page) throw notFound('Page');
     return page;
   }

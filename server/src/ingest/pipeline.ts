@@ -15,6 +15,7 @@ import type { PageChunker, PageChunk } from './chunker.js';
 import { collapseLeaders } from '@pagewise/shared';
 import { pageKind } from './page-kind.js';
 import type { ExtractedPage, ExtractionPool, Slot } from './pool.js';
+import { noTextMessage, type OcrLanguageData } from './ocr-data.js';
 import { assignIdleWorkers, DocumentExtraction } from './ranges.js';
 
 const MAX_ATTEMPTS = 3;
@@ -44,6 +45,7 @@ export class IngestQueue {
     private readonly index: () => Promise<SearchIndex>,
     private readonly opts: IngestOptions,
     private readonly log: Logger,
+    private readonly ocrData: OcrLanguageData,
   ) {}
 
   /** Re-queue documents a crash left mid-way; fail the ones that keep getting interrupted. */
@@ -123,7 +125,7 @@ export class IngestQueue {
     let slotHandedOver = false;
     const embedder = index.embedder;
     let pendingPages: PageInput[] = [];
-    let pendingChunks: PageChunk[] = [];
+    let pendingChunks: (PageChunk & { ocr: boolean })[] = [];
     const vectors: { chunkId: number; vector: Float32Array }[] = [];
     let ord = 0;
     let context: string | null = null;
@@ -131,6 +133,8 @@ export class IngestQueue {
     let contextReady: Promise<void> | null = null;
     let pagesDone = 0;
     let textChars = 0;
+    let ocrPages = 0;
+    let unmappedPages = 0;
     let title: string | null = null;
     let numPages = 0;
     // The document context comes from its opening text (the first page with text among the first three):
@@ -148,7 +152,7 @@ export class IngestQueue {
 
     const flushPages = () => {
       if (pendingPages.length === 0) return;
-      this.docs.insertPages(row.id, pendingPages);
+      this.docs.pages.insert(row.id, pendingPages);
       pendingPages = [];
       this.docs.setProgress(row.id, pagesDone);
     };
@@ -191,14 +195,18 @@ export class IngestQueue {
       pagesDone++;
       textChars += page.text.length;
       pendingPages.push({ ...page, kind: pageKind(collapseLeaders(page.text)) });
-      pendingChunks.push(...(await this.chunker.chunkPage(page.pageNumber, page.text)));
+      const ocr = page.source === 'ocr';
+      if (ocr) ocrPages++;
+      if (page.warnings.includes('UNMAPPED_GLYPHS')) unmappedPages++;
+      pendingChunks.push(...(await this.chunker.chunkPage(page.pageNumber, page.text)).map((c) => ({ ...c, ocr })));
       if (pendingPages.length >= PAGE_BATCH) flushPages();
       if (pendingChunks.length >= EMBED_BATCH) await flushChunks();
     };
+    const ocr = await this.ocrData.settings();
     const extraction = new DocumentExtraction(
       this.pool,
       file,
-      this.opts,
+      { ...this.opts, ocr },
       {
         onMeta: (meta) => {
           title = meta.title;
@@ -223,10 +231,12 @@ export class IngestQueue {
       }
       flushPages();
       await flushChunks(true);
-      if (textChars === 0) throw new IngestError('NO_EXTRACTABLE_TEXT');
+      if (textChars === 0) {
+        throw new IngestError('NO_EXTRACTABLE_TEXT', noTextMessage(ocr ? 'ran' : this.ocrData.state() === 'off' ? 'off' : 'unavailable', unmappedPages > 0));
+      }
       index.publish(row.id, pagesDone, Date.now() - started, vectors);
       this.log.info(
-        { documentId: row.id, pages: pagesDone, chunks: vectors.length, failedPages, ms: Date.now() - started },
+        { documentId: row.id, pages: pagesDone, chunks: vectors.length, failedPages, ocrPages, ms: Date.now() - started },
         'document ready',
       );
     } catch (err) {
@@ -257,10 +267,13 @@ export class IngestQueue {
         }
       };
       recordFailure(0);
-      try {
-        index.discardContent(row.id);
-      } catch (e) {
-        this.log.warn({ err: e, documentId: row.id }, 'could not remove the partial content of a failed document yet');
+      // A document without text keeps its page rows (it has no passages), so its page report can say why.
+      if (code !== 'NO_EXTRACTABLE_TEXT') {
+        try {
+          index.discardContent(row.id);
+        } catch (e) {
+          this.log.warn({ err: e, documentId: row.id }, 'could not remove the partial content of a failed document yet');
+        }
       }
       this.log.info({ documentId: row.id, code }, 'document failed');
     }

@@ -7,10 +7,11 @@
  */
 import { IngestError, WorkerDiedError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
+import type { ExtractHandlers, ExtractLimits, ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
 import { rssMb, spawnWorker, type Slot } from './worker-process.js';
 
 export { rssMb, type Slot } from './worker-process.js';
+export type { ExtractControl, ExtractedPage, ExtractHandlers, ExtractLimits } from './protocol.js';
 const RSS_POLL_MS = 100;
 /** A worker whose memory grew past this after a document is replaced (pdf.js keeps caches per process). */
 const RECYCLE_RSS_MB = 900;
@@ -30,29 +31,11 @@ export interface PoolOptions {
   log: Logger;
 }
 
-export interface ExtractedPage {
-  pageNumber: number;
-  label: string | null;
-  text: string;
-}
-
-/** Lets the caller narrow a running extraction (to hand the rest of the pages to another worker). */
-export interface ExtractControl {
-  stopAfter(lastPage: number): void;
-}
-
 export interface ExtractOptions {
   firstPage?: number;
   lastPage?: number;
   /** A slot taken with `tryReserve()`; released when the extraction ends. */
   slot?: Slot;
-}
-
-export interface ExtractHandlers {
-  /** A page has arrived from the worker (called at once, before the queued `onPage` of earlier pages has run). */
-  onArrive?(pageNumber: number): void;
-  onMeta(meta: { numPages: number; title: string | null }, control: ExtractControl): void | Promise<void>;
-  onPage(page: ExtractedPage): void | Promise<void>;
 }
 
 export class ExtractionPool {
@@ -134,7 +117,7 @@ export class ExtractionPool {
   /** Extract a PDF's pages, calling `onPage` in order. Rejects with an IngestError carrying a stable code. */
   async extract(
     file: string,
-    limits: { maxPages: number; maxChars: number },
+    limits: ExtractLimits,
     handlers: ExtractHandlers,
     opts: ExtractOptions = {},
   ): Promise<{ failedPages: number }> {
@@ -146,7 +129,7 @@ export class ExtractionPool {
     let outcome: RunOutcome;
     try {
       await this.started(slot);
-      outcome = await this.run(slot, file, { ...limits, firstPage: opts.firstPage, lastPage: opts.lastPage }, handlers);
+      outcome = await this.run(slot, file, { ...limits, ocr: limits.ocr ? { ...limits.ocr, budgetMs: this.opts.pageTimeoutMs / 2 } : null, firstPage: opts.firstPage, lastPage: opts.lastPage }, handlers);
       slot.jobs++;
       const rss = slot.child?.pid ? rssMb(slot.child.pid) : null;
       if ((rss !== null && rss > RECYCLE_RSS_MB) || slot.jobs >= RECYCLE_AFTER_JOBS) this.kill(slot);
@@ -177,7 +160,7 @@ export class ExtractionPool {
   private run(
     slot: Slot,
     file: string,
-    limits: { maxPages: number; maxChars: number; firstPage?: number; lastPage?: number },
+    limits: ExtractLimits & { firstPage?: number; lastPage?: number },
     handlers: ExtractHandlers,
   ): Promise<RunOutcome> {
     const child = slot.child;
@@ -192,6 +175,8 @@ export class ExtractionPool {
       let wallTimer: NodeJS.Timeout | null = null;
       /** Once set, queued handlers are skipped: the extraction has failed or been given up. */
       let failed = false;
+      let rendering = false; // a page is being rendered for OCR: a limit hit now is blamed on that (`blame`)
+      const blame = (e: IngestError) => Object.assign(e, { duringOcr: rendering });
 
       const finish = (err: Error | null, value?: RunOutcome) => {
         if (settled) return;
@@ -210,7 +195,7 @@ export class ExtractionPool {
         if (pageTimer) clearTimeout(pageTimer);
         pageTimer = setTimeout(() => {
           this.kill(slot);
-          finish(new IngestError('PARSE_TIMEOUT', `Reading one page took longer than ${Math.round(this.opts.pageTimeoutMs / 1000)} s; the PDF may be pathologically complex.`));
+          finish(blame(new IngestError('PARSE_TIMEOUT', `Reading one page took longer than ${Math.round(this.opts.pageTimeoutMs / 1000)} s; the PDF may be pathologically complex.`)));
         }, this.opts.pageTimeoutMs);
       };
       // Handlers run strictly in page order; the chain itself never rejects (a rejected chain would surface
@@ -249,10 +234,20 @@ export class ExtractionPool {
               ),
             );
             return;
-          case 'page':
-            handlers.onArrive?.(m.pageNumber);
-            enqueue(() => handlers.onPage({ pageNumber: m.pageNumber, label: m.label, text: m.text }));
+          case 'ocr':
+            // The page being read is rendered for OCR: the page limit bounds that, the document's limit waits.
+            if (wallTimer) clearTimeout(wallTimer);
+            rendering = true;
             return;
+          case 'page': {
+            handlers.onArrive?.(m.pageNumber);
+            // Resumed after an 'ocr' pause (even when rendering failed), later by the time OCR took.
+            rendering = false;
+            if (wallTimer) armWallTimer((wallDeadline += m.ocrMs));
+            const { type: _t, jobId: _j, ocrMs: _o, ...page } = m;
+            enqueue(() => handlers.onPage(page));
+            return;
+          }
           case 'done':
             readingDone();
             enqueue(() => finish(null, { failedPages: m.failedPages }));
@@ -267,15 +262,20 @@ export class ExtractionPool {
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         const oom = /heap limit|out of memory|allocation failed/i.test(slot.stderrTail);
         this.opts.log.warn({ code, signal, oom }, 'extraction worker died');
-        finish(oom ? new WorkerDiedError('PDF_TOO_COMPLEX') : new WorkerDiedError('PDF_MALFORMED', CRASH_MESSAGE));
+        finish(blame(oom ? new WorkerDiedError('PDF_TOO_COMPLEX') : new WorkerDiedError('PDF_MALFORMED', CRASH_MESSAGE)));
       };
       child.on('message', onMessage);
       child.once('exit', onExit);
 
-      wallTimer = setTimeout(() => {
-        this.kill(slot);
-        finish(new IngestError('PARSE_TIMEOUT', `Reading the PDF took longer than ${Math.round(this.opts.timeoutMs / 1000)} s; it may be pathologically complex.`));
-      }, this.opts.timeoutMs);
+      let wallDeadline = Date.now() + this.opts.timeoutMs;
+      const armWallTimer = (deadline: number) => {
+        if (wallTimer) clearTimeout(wallTimer);
+        wallTimer = setTimeout(() => {
+          this.kill(slot);
+          finish(new IngestError('PARSE_TIMEOUT', `Reading the PDF took longer than ${Math.round(this.opts.timeoutMs / 1000)} s; it may be pathologically complex.`));
+        }, deadline - Date.now());
+      };
+      armWallTimer(wallDeadline);
       timers.push(
         setInterval(() => {
           const rss = child.pid ? rssMb(child.pid) : null;
@@ -283,12 +283,12 @@ export class ExtractionPool {
           if (rss > this.peakWorkerRssMb) this.peakWorkerRssMb = rss;
           if (rss > this.opts.maxRssMb) {
             this.kill(slot);
-            finish(new WorkerDiedError('PDF_TOO_COMPLEX', `Reading the PDF needed more than ${this.opts.maxRssMb} MB of memory; it may be a decompression bomb or extremely complex.`));
+            finish(blame(new WorkerDiedError('PDF_TOO_COMPLEX', `Reading the PDF needed more than ${this.opts.maxRssMb} MB of memory; it may be a decompression bomb or extremely complex.`)));
           }
         }, RSS_POLL_MS),
       );
       armPageTimer();
-      const req: ExtractRequest = { type: 'extract', jobId, path: file, ...limits };
+      const req: ExtractRequest = { type: 'extract', jobId, path: file, ...limits, ocr: limits.ocr ?? null };
       child.send(req);
     });
   }

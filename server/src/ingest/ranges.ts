@@ -10,7 +10,7 @@
  * kills a worker again at the same page, or kills MAX_WORKER_DEATHS workers in all.
  */
 import { IngestError, WorkerDiedError } from '../errors.js';
-import type { ExtractControl, ExtractedPage, ExtractionPool, Slot } from './pool.js';
+import type { ExtractControl, ExtractedPage, ExtractionPool, ExtractLimits, Slot } from './pool.js';
 import { tooMuchTextMessage } from './protocol.js';
 
 /** Ranges shorter than this are not split further (a new range costs a document open in another worker). */
@@ -48,13 +48,15 @@ export class DocumentExtraction {
   private deaths = 0;
   /** The page each worker death happened at (the first page its range had not handed on). */
   private readonly deathPages = new Set<number>();
+  /** Pages whose rendering for OCR hit a limit: read without OCR (after MAX_WORKER_DEATHS of them, no page is OCR'd). */
+  private readonly noOcrPages = new Set<number>();
   /** How many ranges the document was read in (for tests and benchmarks). */
   rangeCount = 0;
 
   constructor(
     private readonly pool: ExtractionPool,
     private readonly file: string,
-    private readonly limits: { maxPages: number; maxChars: number },
+    private readonly limits: ExtractLimits,
     private readonly handlers: DocumentExtractionHandlers,
     /** Called when a range ends or the page count becomes known: a worker may be free, or work stealable. */
     private readonly onChange: () => void = () => undefined,
@@ -114,10 +116,16 @@ export class DocumentExtraction {
    * already killed one at this page, or too many in all. True when the range was taken up again.
    */
   private resumeAfterDeath(range: Range, err: unknown): boolean {
-    if (!(err instanceof WorkerDiedError) || this.failed) return false;
+    if (this.failed || !(err instanceof IngestError)) return false;
     const from = range.next;
-    if (++this.deaths >= MAX_WORKER_DEATHS || this.deathPages.has(from)) return false;
-    this.deathPages.add(from);
+    if (err.duringOcr) {
+      // Rendering a page for OCR hit a limit: that page is read again without OCR (its text layer only).
+      this.noOcrPages.add(ahead(range));
+    } else {
+      if (!(err instanceof WorkerDiedError)) return false;
+      if (++this.deaths >= MAX_WORKER_DEATHS || this.deathPages.has(from)) return false;
+      this.deathPages.add(from);
+    }
     range.done = true;
     // Pages that had arrived but were not handed on are read again; pages handed on are kept (and stored).
     if (from <= Math.min(range.last, this.numPages ?? Number.MAX_SAFE_INTEGER)) {
@@ -133,7 +141,7 @@ export class DocumentExtraction {
     const run = this.pool
       .extract(
         this.file,
-        this.limits,
+        { ...this.limits, ocr: this.noOcrPages.size >= MAX_WORKER_DEATHS ? null : this.limits.ocr && { ...this.limits.ocr, skipPages: [...this.noOcrPages] } },
         {
           onMeta: async (meta, control) => {
             range.control = control;

@@ -8,9 +8,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { IngestFailureCode } from '../errors.js';
+import type { PageSource } from '@pagewise/shared';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { layoutPage, type LayoutItem } from './layout.js';
 import { cleanText } from './normalize.js';
-import { tooMuchTextMessage, type ExtractRequest, type LimitRequest, type WorkerMessage } from './protocol.js';
+import { probeAndRecognise, type OcrSettings } from './ocr.js';
+import { tooMuchTextMessage, type ExtractRequest, type LimitRequest, type PageMessage, type WorkerMessage } from './protocol.js';
+import { expectedFromItems, ocrWins, pageWarnings, textStats, usableChars, USABLE_MIN } from './quality.js';
 
 const require = createRequire(import.meta.url);
 const pdfjsRoot = path.dirname(require.resolve('pdfjs-dist/package.json'));
@@ -115,32 +119,66 @@ async function extract(req: ExtractRequest): Promise<void> {
     let chars = 0;
     let failedPages = 0;
     for (let n = Math.max(1, req.firstPage ?? 1); n <= (lastPages.get(req.jobId) ?? numPages); n++) {
-      let text = '';
+      let read: PageRead = { text: '', source: 'none', ocrConfidence: null, warnings: [], ocrMs: 0 };
       try {
-        const page = await doc.getPage(n);
-        const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
-        const items: LayoutItem[] = [];
-        for (const i of content.items) if ('str' in i) items.push(i);
-        text = cleanText(layoutPage(items));
-        page.cleanup();
+        read = await readPage(doc, n, req.ocr, () => send({ type: 'ocr', jobId: req.jobId }));
       } catch (err) {
         // A damaged page does not sink the document: pdf.js recovers what it can, we keep the other pages.
         const { code } = classify(err);
         if (code === 'PDF_TOO_COMPLEX') throw err;
         failedPages++;
       }
-      chars += text.length;
+      chars += read.text.length;
       if (chars > req.maxChars) {
         throw new ExtractFailure('TOO_MUCH_TEXT', tooMuchTextMessage(req.maxChars));
       }
       const rawLabel = labels?.[n - 1];
       const label = typeof rawLabel === 'string' && rawLabel.trim() ? cleanText(rawLabel).slice(0, 64) : null;
-      await send({ type: 'page', jobId: req.jobId, pageNumber: n, label, text });
+      await send({ type: 'page', jobId: req.jobId, pageNumber: n, label, ...read });
     }
     await send({ type: 'done', jobId: req.jobId, failedPages });
   } finally {
     lastPages.delete(req.jobId);
     await doc.destroy().catch(() => undefined);
+  }
+}
+
+type PageRead = Pick<PageMessage, 'text' | 'source' | 'ocrConfidence' | 'warnings' | 'ocrMs'>;
+
+/**
+ * One page's text: its text layer, or, when that has few letters, what OCR reads on the rendered page if that is
+ * clearly more. A page that cannot be rendered keeps its text layer. Warnings judge the layer as pdf.js gave it.
+ */
+async function readPage(doc: PDFDocumentProxy, n: number, ocr: OcrSettings | null, beforeRender: () => Promise<void>): Promise<PageRead> {
+  const page = await doc.getPage(n);
+  try {
+    const content = await page.getTextContent({ includeMarkedContent: false, disableNormalization: false });
+    const items: LayoutItem[] = [];
+    for (const i of content.items) if ('str' in i) items.push(i);
+    const raw = layoutPage(items);
+    const layer = textStats(raw);
+    let text = cleanText(raw);
+    let source: PageSource = usableChars(text) > 0 ? 'text' : 'none';
+    let ocrConfidence: number | null = null;
+    let inkExpected = 0;
+    let ocrMs = 0;
+    // With OCR off nothing is rendered: reading stays as fast as before, and a page without text simply has none.
+    if (ocr && layer.usable < USABLE_MIN && !ocr.skipPages?.includes(n)) {
+      await beforeRender();
+      const probed = await probeAndRecognise(doc, page, layer.usable, ocr).catch(() => null);
+      if (probed) {
+        ({ inkExpected, ms: ocrMs } = probed);
+        if (probed.ocr && ocrWins(layer.usable, usableChars(probed.ocr.text))) {
+          ({ text, confidence: ocrConfidence } = probed.ocr);
+          source = 'ocr';
+        }
+      }
+    }
+    const storedUsable = usableChars(text);
+    const warnings = pageWarnings({ layer, itemsExpected: expectedFromItems(items), inkExpected, source, storedUsable, ocrConfidence });
+    return { text, source, ocrConfidence, warnings, ocrMs };
+  } finally {
+    page.cleanup();
   }
 }
 

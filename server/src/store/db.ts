@@ -113,6 +113,17 @@ const MIGRATIONS: string[] = [
   -- (a back-of-book index); NULL for a body page (see ingest/page-kind.ts). Search ranks such pages lower.
   ALTER TABLE pages ADD COLUMN kind TEXT;
   `,
+  `
+  -- Where each page's text came from (the text layer, OCR, or nowhere), the OCR's mean confidence, and the quality
+  -- warnings found while reading it (a JSON array of codes; NULL = none). Pages stored before this have no
+  -- warnings on record; an empty one among them had no text.
+  ALTER TABLE pages ADD COLUMN source TEXT NOT NULL DEFAULT 'text' CHECK (source IN ('text','ocr','none'));
+  ALTER TABLE pages ADD COLUMN ocr_confidence REAL;
+  ALTER TABLE pages ADD COLUMN warnings TEXT;
+  UPDATE pages SET source = 'none' WHERE text = '';
+  -- Passages whose text came from OCR.
+  ALTER TABLE chunks ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
 
 export function openDb(dataDir: string): Db {

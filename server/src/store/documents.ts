@@ -2,6 +2,9 @@
 import type { DocumentStatus, DocumentSummary, ErrorCode } from '@pagewise/shared';
 import type { PageKind } from '../ingest/page-kind.js';
 import type { Db } from './db.js';
+import { PageStore, type PageCounts } from './pages.js';
+
+export type { PageInput, PageRow } from './pages.js';
 
 export interface DocumentRow {
   id: string;
@@ -23,20 +26,6 @@ export interface DocumentRow {
   updated_at: string;
 }
 
-export interface PageInput {
-  pageNumber: number;
-  label: string | null;
-  text: string;
-  /** Set for contents and index pages (`pageKind`). */
-  kind?: PageKind | null;
-}
-
-export interface PageRow {
-  label: string | null;
-  text: string;
-  kind: PageKind | null;
-}
-
 export interface ChunkInput {
   ord: number;
   pageStart: number;
@@ -45,6 +34,8 @@ export interface ChunkInput {
   charEnd: number;
   text: string;
   heading: string | null;
+  /** The passage's text came from OCR. */
+  ocr: boolean;
   embedding: Float32Array;
 }
 
@@ -60,7 +51,7 @@ export interface ChunkRow {
 
 const now = () => new Date().toISOString();
 
-export function toSummary(row: DocumentRow, chunks: number): DocumentSummary {
+export function toSummary(row: DocumentRow, chunks: number, pages: PageCounts = { ocr: 0, warnings: 0 }): DocumentSummary {
   return {
     id: row.id,
     name: row.name,
@@ -71,6 +62,8 @@ export function toSummary(row: DocumentRow, chunks: number): DocumentSummary {
     bytes: row.bytes,
     createdAt: row.created_at,
     processingMs: row.processing_ms,
+    ocrPages: pages.ocr,
+    warningPages: pages.warnings,
     ...(row.status === 'failed' && row.error_code
       ? { error: { code: row.error_code as ErrorCode, message: row.error_message ?? '' } }
       : {}),
@@ -78,7 +71,12 @@ export function toSummary(row: DocumentRow, chunks: number): DocumentSummary {
 }
 
 export class DocumentStore {
-  constructor(private readonly db: Db) {}
+  /** The documents' page rows. */
+  readonly pages: PageStore;
+
+  constructor(private readonly db: Db) {
+    this.pages = new PageStore(db);
+  }
 
   /** Insert a queued document, or return the existing one with the same bytes. */
   insertOrGet(doc: { id: string; name: string; sha256: string; bytes: number; uploadSeq?: number }): { row: DocumentRow; created: boolean } {
@@ -153,14 +151,6 @@ export class DocumentStore {
     this.db.prepare('UPDATE documents SET pages_done = ?, updated_at = ? WHERE id = ?').run(pagesDone, now(), id);
   }
 
-  /** One transaction per batch: on a full disk the whole batch rolls back, and its WAL space is reusable. */
-  insertPages(documentId: string, pages: PageInput[]): void {
-    const stmt = this.db.prepare('INSERT OR REPLACE INTO pages (document_id, page_number, label, text, kind) VALUES (?, ?, ?, ?, ?)');
-    this.db.transaction(() => {
-      for (const p of pages) stmt.run(documentId, p.pageNumber, p.label, p.text, p.kind ?? null);
-    })();
-  }
-
   /**
    * Returns the new chunk ids, in input order. Call inside a transaction together with the lexical rows.
    * Ids are never reused: they label vectors in the hnswlib index, whose saved file keeps deleted labels, so a
@@ -175,12 +165,13 @@ export class DocumentStore {
       )
       .get() as { n: number };
     const stmt = this.db.prepare(
-      `INSERT INTO chunks (id, document_id, ord, page_start, page_end, char_start, char_end, text, heading, embedding)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO chunks (id, document_id, ord, page_start, page_end, char_start, char_end, text, heading, ocr, embedding)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const ids = chunks.map((c, i) => {
       const id = high.n + i + 1;
-      stmt.run(id, documentId, c.ord, c.pageStart, c.pageEnd, c.charStart, c.charEnd, c.text, c.heading, Buffer.from(c.embedding.buffer, c.embedding.byteOffset, c.embedding.byteLength));
+      const vector = Buffer.from(c.embedding.buffer, c.embedding.byteOffset, c.embedding.byteLength);
+      stmt.run(id, documentId, c.ord, c.pageStart, c.pageEnd, c.charStart, c.charEnd, c.text, c.heading, c.ocr ? 1 : 0, vector);
       return id;
     });
     if (ids.length) {
@@ -251,10 +242,6 @@ export class DocumentStore {
       )
       .all(JSON.stringify(ids)) as (ChunkRow & { document_name: string; label: string | null; kind: PageKind | null })[];
     return new Map(rows.map((r) => [r.id, r]));
-  }
-
-  getPage(documentId: string, pageNumber: number): PageRow | undefined {
-    return this.db.prepare('SELECT label, text, kind FROM pages WHERE document_id = ? AND page_number = ?').get(documentId, pageNumber) as PageRow | undefined;
   }
 
   /** Chunk ids of ready documents, optionally limited to some documents. */

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { DocumentResponse, DocumentsListResponse } from '@pagewise/shared';
+import type { DocumentPagesResponse, DocumentResponse, DocumentsListResponse } from '@pagewise/shared';
 import { noFiles, notFound, unsupportedMediaType } from '../../../errors.js';
 import type { Library } from '../../../ingest/library.js';
 import { toSummary } from '../../../store/documents.js';
@@ -27,15 +27,16 @@ export function documentsRouter(library: Library, limits: UploadLimits): Router 
   });
 
   router.get('/', (_req, res) => {
-    const { rows, chunks } = library.list();
-    const body: DocumentsListResponse = { documents: rows.map((r) => toSummary(r, chunks.get(r.id) ?? 0)) };
+    const { rows, chunks, pages } = library.list();
+    const body: DocumentsListResponse = { documents: rows.map((r) => toSummary(r, chunks.get(r.id) ?? 0, pages.get(r.id))) };
     res.json(body);
   });
 
   router.get('/:id', (req, res) => {
     const { id } = parseId(req.params);
     const row = library.get(id);
-    const body: DocumentResponse = { document: toSummary(row, library.list().chunks.get(id) ?? 0) };
+    const { chunks, pages } = library.list();
+    const body: DocumentResponse = { document: toSummary(row, chunks.get(id) ?? 0, pages.get(id)) };
     res.json(body);
   });
 
@@ -48,6 +49,12 @@ export function documentsRouter(library: Library, limits: UploadLimits): Router 
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "sandbox; default-src 'none'");
     res.sendFile(path, { dotfiles: 'deny', headers: { 'Content-Type': 'application/pdf' } });
+  });
+
+  router.get('/:id/pages', (req, res) => {
+    const { id } = parseId(req.params);
+    const body: DocumentPagesResponse = library.pageReport(id);
+    res.json(body);
   });
 
   router.get('/:id/pages/:page', (req, res) => {
