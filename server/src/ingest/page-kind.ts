@@ -13,7 +13,7 @@
  * at least four, and entries with neither leader nor comma must have page numbers that rise (a contents table
  * runs in page order, table rows of counts do not) over at least three different pages.
  */
-import { LEADER } from '@pagewise/shared';
+import { collapseLeaders, LEADER } from '@pagewise/shared';
 
 export type PageKind = 'contents' | 'index';
 
@@ -134,9 +134,9 @@ export function countEntries(text: string): PageEntries {
   };
 }
 
-/** What kind of page `text` is: `contents`, `index`, or null for a body page. */
+/** What kind of page `text` (as stored, leaders as drawn) is: `contents`, `index`, or null for a body page. */
 export function pageKind(text: string): PageKind | null {
-  const { share, leader, index, plain, rising } = countEntries(text);
+  const { share, leader, index, plain, rising } = countEntries(collapseLeaders(text));
   const entries = leader + index + plain;
   if (entries < MIN_ENTRIES || share < MIN_SHARE) return null;
   if (index * 2 >= entries) return 'index';

@@ -12,7 +12,6 @@ import type { Logger } from '../logger.js';
 import type { DocumentRow, DocumentStore, PageInput } from '../store/documents.js';
 import type { FileStore } from '../store/files.js';
 import type { PageChunker, PageChunk } from './chunker.js';
-import { collapseLeaders } from '@pagewise/shared';
 import { pageKind } from './page-kind.js';
 import type { ExtractedPage, ExtractionPool, Slot } from './pool.js';
 import { noTextMessage, type OcrLanguageData } from './ocr-data.js';
@@ -194,7 +193,7 @@ export class IngestQueue {
       }
       pagesDone++;
       textChars += page.text.length;
-      pendingPages.push({ ...page, kind: pageKind(collapseLeaders(page.text)) });
+      pendingPages.push({ ...page, kind: pageKind(page.text) });
       const ocr = page.source === 'ocr';
       if (ocr) ocrPages++;
       if (page.warnings.includes('UNMAPPED_GLYPHS')) unmappedPages++;

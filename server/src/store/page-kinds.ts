@@ -3,7 +3,6 @@
  * from their stored text (leaders collapsed first, as ingestion now stores them). `meta.page_kinds` records that
  * the pass ran; pages ingested since are classified as they arrive.
  */
-import { collapseLeaders } from '@pagewise/shared';
 import { pageKind } from '../ingest/page-kind.js';
 import type { Logger } from '../logger.js';
 import { getMeta, setMeta, type Db } from './db.js';
@@ -34,7 +33,7 @@ export function classifyStoredPages(db: Db, log: Logger): number {
     if (rows.length === 0) break;
     db.transaction(() => {
       for (const r of rows) {
-        const kind = pageKind(collapseLeaders(r.text));
+        const kind = pageKind(r.text);
         if (kind) marked++;
         update.run(kind, r.document_id, r.page_number);
       }
