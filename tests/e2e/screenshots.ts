@@ -1,6 +1,6 @@
 /**
- * `npm run screenshots [-- DIR]` — PNGs of the main screens (empty library, uploading, chat with citations,
- * viewer with highlight, narrow width, dark) into DIR (default: $TMPDIR/pagewise-screenshots, outside the repo),
+ * `npm run screenshots [-- DIR]` — PNGs of the main screens (empty library, uploading, a page report, chat with
+ * citations, viewer with highlight, narrow width, dark) into DIR (default: $TMPDIR/pagewise-screenshots, outside the repo),
  * against a real server with a temporary DATA_DIR and the fake chat endpoint.
  */
 import fs from 'node:fs';
@@ -37,12 +37,19 @@ try {
       await page.setInputFiles('[data-testid="file-input"]', [
         file(fixtureFile('sec-10-q', '2023 Q3 AAPL.pdf')),
         file(fixtureFile('ntsb', '20071229X02007.pdf')),
+        file(fixtureFile('pdfjs', 'bug1539074.pdf')),
         { name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('PK\x03\x04 zip bytes') },
       ]);
       await page.waitForSelector('.doc[data-status="processing"], .doc[data-status="queued"]', { timeout: 20_000 }).catch(() => undefined);
       await shot('2-uploading');
-      await page.waitForFunction(() => document.querySelectorAll('.doc[data-status="ready"]').length === 2, undefined, { timeout: 120_000 });
+      await page.waitForFunction(() => document.querySelectorAll('.doc[data-status="ready"]').length === 3, undefined, { timeout: 120_000 });
     }
+    // The page report of a document with a flagged page (a font with no Unicode map).
+    const flagged = page.locator('.doc', { hasText: 'bug1539074.pdf' });
+    await flagged.getByRole('button', { name: 'Pages' }).click();
+    await flagged.locator('.page-report tbody tr').first().waitFor({ timeout: 15_000 });
+    await shot('2b-page-report');
+    await flagged.getByRole('button', { name: 'Hide pages' }).click();
     llm.next({ kind: 'ok', content: 'Apple total net sales third quarter 2023\nApple net sales three months ended July 1, 2023' }, {
       kind: 'ok',
       reasoning: 'Passage 1 is the income statement; total net sales are in the first rows.',

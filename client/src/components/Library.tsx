@@ -145,7 +145,7 @@ function DocumentItem({ d, picked, onToggle, onDelete, onOpenPage }: ItemProps) 
           {d.name}
         </label>
         <span className="doc-meta">
-          {d.status === 'ready' && `${d.pages} pages · ${size(d.bytes)} · ${age(d.createdAt)}`}
+          {d.status === 'ready' && `${d.pages} ${d.pages === 1 ? 'page' : 'pages'} · ${size(d.bytes)} · ${age(d.createdAt)}`}
           {d.status === 'queued' && 'Waiting…'}
           {d.status === 'processing' && (d.pages ? `${d.pagesDone} / ${d.pages} pages` : 'Opening…')}
           {d.status === 'failed' && <span className="error">{explain(d.error?.code ?? '', d.error?.message ?? 'Failed.')}</span>}
