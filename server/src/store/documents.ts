@@ -108,10 +108,6 @@ export class DocumentStore {
     return new Map(rows.map((r) => [r.document_id, r.n]));
   }
 
-  chunkCount(id: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE document_id = ?').get(id) as { n: number }).n;
-  }
-
   statusCounts(): Record<string, number> {
     const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM documents GROUP BY status').all() as { status: string; n: number }[];
     return Object.fromEntries(rows.map((r) => [r.status, r.n]));
