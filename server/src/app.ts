@@ -14,12 +14,13 @@ import { documentsRouter } from './http/routes/documents/index.js';
 import { healthRouter } from './http/routes/health.js';
 import { searchRouter } from './http/routes/search.js';
 import { chatRouter } from './http/routes/chat.js';
-import { authRouter, isAuthenticated, requireAuth, SessionStore, type AuthOptions } from './http/auth.js';
+import { authRouter, isAuthenticated, requireAuth, type AuthOptions } from './http/auth.js';
 import { openAIRouter } from './http/routes/openai/index.js';
 import { FailureLimiter, perMinute } from './http/rate-limit.js';
 import { conversationsRouter } from './http/routes/conversations.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
+import { SessionStore } from './store/sessions.js';
 
 export type { Services } from './services.js';
 export { createServices } from './services.js';

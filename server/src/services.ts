@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { HealthResponse } from '@pagewise/shared';
 import { ChatService } from './answer/chat.js';
 import { OpenAIChatModel, type ChatModel } from './answer/llm.js';
-import { StreamRegistry } from './http/answers.js';
+import { StreamRegistry } from './http/streams.js';
 import { ConversationStore } from './store/conversations.js';
 import type { Config } from './config.js';
 import { ClaimChecker } from './answer/verify/index.js';

@@ -314,6 +314,10 @@ describe('estimateTokens', () => {
     expect(estimateTokens('東京都')).toBe(3);
     expect(estimateTokens('ab東京')).toBe(3);
   });
+
+  it('counts CJK compatibility ideographs (U+F900-FAFF) as CJK characters too, like every other CJK rule', () => {
+    expect(estimateTokens('\uf900\uf901\uf902\uf903')).toBe(4);
+  });
 });
 
 describe('retryDelayMs', () => {

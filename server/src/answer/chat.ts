@@ -61,10 +61,6 @@ export class ChatService {
     private readonly claims: ClaimChecker,
   ) {}
 
-  get mode(): 'llm' | 'extractive' {
-    return this.model ? 'llm' : 'extractive';
-  }
-
   /** Streams one answer through `emit`. Never throws for model failures: they become an `error` event. */
   async answer(req: ChatRequest, emit: Emit, signal: AbortSignal, opts: AnswerOptions = {}): Promise<void> {
     const t0 = performance.now();

@@ -8,6 +8,7 @@
  */
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
 import type { ErrorCode } from '@pagewise/shared';
+import { backoff, sleep } from '../retry.js';
 
 export type LlmErrorCode = Extract<ErrorCode, 'LLM_RATE_LIMITED' | 'LLM_UNAVAILABLE' | 'LLM_TIMEOUT' | 'LLM_BAD_RESPONSE' | 'LLM_REJECTED'>;
 
@@ -75,13 +76,6 @@ interface Delta {
   reasoning?: string | null;
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
-
 /** Delay before the next attempt: the server's `retry-after-ms` / `retry-after`, else jittered exponential backoff. */
 export function retryDelayMs(headers: Headers | undefined, attempt: number): number {
   const ms = Number(headers?.get('retry-after-ms'));
@@ -93,7 +87,7 @@ export function retryDelayMs(headers: Headers | undefined, attempt: number): num
     const date = Date.parse(ra);
     if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
   }
-  return Math.min(500 * 2 ** (attempt - 1), 8000) * (1 - Math.random() * 0.25);
+  return backoff(attempt);
 }
 
 function classify(err: unknown): { code: LlmErrorCode; retryable: boolean; message: string; headers?: Headers } {

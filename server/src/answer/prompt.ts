@@ -9,6 +9,7 @@ import { ABSTENTION, ECHO_NOTE, NO_CITATION_NOTE } from './fallbacks.js';
 import { NO_MODEL_NOTE } from './extractive.js';
 import { stripThink } from './think.js';
 import type { LlmMessage } from './llm.js';
+import { CJK_LETTERS } from '../cjk.js';
 
 export const SYSTEM_PROMPT = `You are Pagewise, an assistant that answers questions about the user's PDF documents.
 
@@ -26,9 +27,11 @@ Rules:
  */
 export const ANSWER_REMINDER = `Answer the question in its own language, using only the passages above, and cite each passage you use by its number, like [1]. If the passages do not contain the answer, reply: "${ABSTENTION}"`;
 
+const CJK_LETTERS_RE = new RegExp(`[${CJK_LETTERS}]`, 'gu');
+
 /** Rough token estimate: ~4 characters per token for Latin text, ~1 per CJK character. */
 export function estimateTokens(text: string): number {
-  const cjk = (text.match(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]/g) ?? []).length;
+  const cjk = (text.match(CJK_LETTERS_RE) ?? []).length;
   return Math.ceil((text.length - cjk) / 4 + cjk);
 }
 

@@ -4,9 +4,9 @@
  * page found by the question stays on top while pages only a synonym or a translation reaches can join.
  */
 import type { SearchResult } from '@pagewise/shared';
+import { rrfScore } from '../index/rrf.js';
 import type { SearchIndex } from '../index/search-index.js';
 
-const RRF_K = 60;
 /** Weight of each alternative wording against the query itself. */
 export const ALTERNATIVE_WEIGHT = 0.7;
 
@@ -25,7 +25,7 @@ export async function searchWordings(
     list.forEach((hit, rank) => {
       const key = `${hit.documentId}:${hit.page}`;
       const entry = fused.get(key);
-      const add = weight / (RRF_K + rank + 1);
+      const add = rrfScore(rank, weight);
       if (!entry) fused.set(key, { score: add, best: hit, bestRank: rank });
       else {
         entry.score += add;

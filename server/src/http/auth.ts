@@ -6,11 +6,11 @@
  * carry a browser's proof that they come from this origin, else 403 CSRF. Deny by default: everything under /api
  * needs a credential except the few public paths listed here.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type Request, type RequestHandler } from 'express';
 import { LoginRequestSchema, type SessionResponse } from '@pagewise/shared';
 import { AppError, csrfRejected, rateLimited } from '../errors.js';
-import type { Db } from '../store/db.js';
+import type { SessionStore } from '../store/sessions.js';
 import { SAFE_METHODS } from './guard.js';
 import type { FailureLimiter } from './rate-limit.js';
 import { parse } from './validate.js';
@@ -26,31 +26,6 @@ export const unauthenticated = () => new AppError(401, 'UNAUTHENTICATED', 'Sign 
 /** Constant-time comparison of a presented token with the configured one (hashing equalises the lengths). */
 export function tokenMatches(given: string, expected: string): boolean {
   return timingSafeEqual(sha256(given), sha256(expected));
-}
-
-export class SessionStore {
-  constructor(
-    private readonly db: Db,
-    private readonly days: number,
-  ) {}
-
-  create(): string {
-    const raw = randomBytes(32).toString('base64url');
-    const now = new Date();
-    const expires = new Date(now.getTime() + this.days * 86_400_000);
-    this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(now.toISOString());
-    this.db.prepare('INSERT INTO sessions (id_hash, created_at, expires_at) VALUES (?, ?, ?)').run(sha256(raw).toString('hex'), now.toISOString(), expires.toISOString());
-    return raw;
-  }
-
-  valid(raw: string): boolean {
-    const row = this.db.prepare('SELECT expires_at FROM sessions WHERE id_hash = ?').get(sha256(raw).toString('hex')) as { expires_at: string } | undefined;
-    return row !== undefined && row.expires_at > new Date().toISOString();
-  }
-
-  delete(raw: string): void {
-    this.db.prepare('DELETE FROM sessions WHERE id_hash = ?').run(sha256(raw).toString('hex'));
-  }
 }
 
 function cookieValue(req: Request, name: string): string | null {

@@ -1,5 +1,5 @@
-import type { z } from 'zod';
-import { validationError } from '../errors.js';
+import { z } from 'zod';
+import { notFound, validationError } from '../errors.js';
 
 /** Parse a request part with a shared schema; a mismatch is a 400 VALIDATION_ERROR naming the first problem. */
 export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
@@ -10,4 +10,13 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
     throw validationError(`${param ? `${param}: ` : ''}${issue?.message ?? 'invalid request'}`, param);
   }
   return r.data;
+}
+
+const IdParamsSchema = z.object({ id: z.string().uuid() });
+
+/** The `:id` route parameter. A malformed id is simply an unknown `what`: 404, never a hint about what exists. */
+export function parseId(params: unknown, what: string): string {
+  const r = IdParamsSchema.safeParse(params);
+  if (!r.success) throw notFound(what);
+  return r.data.id;
 }

@@ -4,6 +4,7 @@
  * title, opening text), so "Apple's gross margin" finds Apple's filing even on pages that never say "Apple".
  */
 import type { Db } from '../store/db.js';
+import { CJK_LETTERS } from '../cjk.js';
 import { isStopword, tokenize } from './tokenize.js';
 
 export interface LexicalHit {
@@ -11,6 +12,7 @@ export interface LexicalHit {
   score: number;
 }
 
+const CJK_RUNS_RE = new RegExp(`[${CJK_LETTERS}]+`, 'gu');
 /** A query term counts for the document prior when at most this share of documents mention it in their context. */
 const DISCRIMINATIVE_SHARE = 0.34;
 /** Words that open questions and requests without naming anything (beyond the tokenizer's stop words). */
@@ -30,7 +32,7 @@ const SENTENCE_OPENERS = new Set(
 export function nameWords(text: string): string {
   const out: string[] = [];
   // Latin-script words and numbers; CJK text (no case) is a separator here, so "苹果2023年" yields "2023".
-  const latin = text.replace(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/gu, ' ');
+  const latin = text.replace(CJK_RUNS_RE, ' ');
   for (const m of latin.matchAll(/[\p{L}\p{N}][\p{L}\p{N}\-.]*/gu)) {
     const w = m[0].replace(/[.-]+$/, '');
     if (isStopword(w)) continue;

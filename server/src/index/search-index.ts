@@ -10,9 +10,9 @@ import { getMeta, setMeta, type Db } from '../store/db.js';
 import type { ChunkInput, DocumentStore } from '../store/documents.js';
 import { withContext, type Embedder } from './embedders/types.js';
 import type { LexicalIndex } from './lexical-index.js';
+import { rrfScore } from './rrf.js';
 import { VectorIndex } from './vector-index.js';
 
-const RRF_K = 60;
 /**
  * Weight of the dense ranking against the lexical one in the fusion. Slightly below 1 so that an exact keyword
  * hit outranks an equally placed nearest neighbour of the (approximate) embedding.
@@ -182,8 +182,8 @@ export class SearchIndex {
       }
     }
     const fused = new Map<number, number>();
-    lexical.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + 1 / (RRF_K + rank + 1)));
-    dense.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + DENSE_WEIGHT / (RRF_K + rank + 1)));
+    lexical.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + rrfScore(rank)));
+    dense.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + rrfScore(rank, DENSE_WEIGHT)));
     const rows = this.docs.getChunks([...fused.keys()]);
     const prior = this.lexical.documentScores(query, opts.documentIds);
     for (const [id, score] of fused) {

@@ -5,8 +5,11 @@
  * overlapping character bigrams (the standard analyzer approach: no dictionary needed, robust to segmentation).
  */
 
-const CJK_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]/u;
-const CJK_RUN_RE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+|[^\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+/gu;
+import { CJK_LETTER_RE, CJK_LETTERS } from '../cjk.js';
+
+const CJK_RUN_RE = new RegExp(`[${CJK_LETTERS}]+|[^${CJK_LETTERS}]+`, 'gu');
+/** A line break inside a CJK sentence is layout, not a word boundary. */
+const CJK_LINE_BREAK_RE = new RegExp(`([${CJK_LETTERS}])\\s*\\n\\s*(?=[${CJK_LETTERS}])`, 'gu');
 const WORD_RE = /[\p{L}\p{N}]+/gu;
 
 const STOPWORDS = new Set(
@@ -62,7 +65,7 @@ export function isStopword(word: string): boolean {
 }
 
 export function isCjk(text: string): boolean {
-  return CJK_RE.test(text);
+  return CJK_LETTER_RE.test(text);
 }
 
 /** Tokens in order (with repeats): stemmed words and CJK bigrams. */
@@ -71,17 +74,16 @@ export function tokenize(text: string): string[] {
   const folded = foldText(text)
     .replace(/(\d)[,.'’](?=\d{3}(?!\d))/g, '$1')
     .replace(/(\p{L})['’]s\b/gu, '$1')
-    // A line break inside a CJK sentence is layout, not a word boundary.
-    .replace(/([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])\s*\n\s*(?=[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af])/gu, '$1');
+    .replace(CJK_LINE_BREAK_RE, '$1');
   for (const m of folded.matchAll(WORD_RE)) {
     const word = m[0];
-    if (!CJK_RE.test(word)) {
+    if (!CJK_LETTER_RE.test(word)) {
       if (!STOPWORDS.has(word) && (word.length > 1 || /\d/.test(word))) out.push(stem(word));
       continue;
     }
     for (const part of word.matchAll(CJK_RUN_RE)) {
       const run = part[0];
-      if (!CJK_RE.test(run)) {
+      if (!CJK_LETTER_RE.test(run)) {
         if (!STOPWORDS.has(run)) out.push(stem(run));
         continue;
       }

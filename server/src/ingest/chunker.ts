@@ -4,20 +4,9 @@
  * span inside that page's text for highlighting.
  */
 import { RecursiveCharacterTextSplitter } from '@langchain/textsplitters';
+import type { PageChunk } from '../store/documents.js';
 
-export interface PageChunk {
-  pageStart: number;
-  pageEnd: number;
-  charStart: number;
-  charEnd: number;
-  text: string;
-  /**
-   * What the chunk is under, when its own text does not say: the page's title line, and for a chunk that starts
-   * inside a table, the table's header lines (column names, periods). Indexed and embedded with the chunk,
-   * never shown as its text.
-   */
-  heading: string | null;
-}
+export type { PageChunk };
 
 /** A table row: a line with at least two figures (amounts, percentages, bracketed negatives), not just dates. */
 const FIGURE = /(?:^|\s)[($€£¥-]*\d[\d,.]*%?\)?(?=\s|$)/g;

@@ -11,6 +11,7 @@
  * capital comes after its letter instead. Whichever letter the accent's horizontal centre lies over gets it, as a
  * combining mark after the letter ("u" + U+0308); `cleanText` composes the pair into "ü".
  */
+import { CJK_SCRIPT_RE } from '../cjk.js';
 
 export interface LayoutItem {
   str: string;
@@ -29,8 +30,6 @@ interface Line {
   /** Horizontal centre of an accent glyph that ends `text`, still waiting for the letter it belongs over. */
   accentAt: number | null;
 }
-
-const CJK = /[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef\uac00-\ud7af]/;
 
 /**
  * The combining mark of each spacing accent glyph: TeX's accent glyphs as pdf.js reads them (¨ ´ ` ˆ ˜ ¯ ˘ ˙ ˚ ˝ ˇ ¸ ˛;
@@ -111,7 +110,7 @@ export function layoutPage(items: LayoutItem[]): string {
         gap > Math.min(cur.size, size) * 0.18 &&
         prev !== ' ' &&
         next !== ' ' &&
-        !(CJK.test(prev) && CJK.test(next));
+        !(CJK_SCRIPT_RE.test(prev) && CJK_SCRIPT_RE.test(next));
       cur.text += (needsSpace ? ' ' : '') + joined.str;
       cur.xEnd = Math.max(cur.xEnd, x + it.width);
       cur.size = Math.max(cur.size, size);

@@ -53,10 +53,6 @@ export class ExtractionPool {
     this.idle = [...this.slots];
   }
 
-  get size(): number {
-    return this.slots.length;
-  }
-
   private spawn(slot: Slot): Promise<void> {
     return spawnWorker(slot, this.opts.maxRssMb, this.opts.log, () => {
       if (this.warmed && !this.closed) setTimeout(() => this.ensureSpawned(slot), 1000).unref();

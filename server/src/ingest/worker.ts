@@ -69,24 +69,26 @@ function classify(err: unknown): { code: IngestFailureCode; detail: string } {
   return { code: 'PDF_MALFORMED', detail };
 }
 
+/** How every document is opened, the warm-up's included: no eval, no font faces, no XFA, past recoverable errors. */
+const PDFJS_OPTIONS = {
+  cMapUrl: CMAP_URL,
+  cMapPacked: true,
+  standardFontDataUrl: STANDARD_FONTS_URL,
+  isEvalSupported: false,
+  disableFontFace: true,
+  useSystemFonts: false,
+  enableXfa: false,
+  stopAtErrors: false,
+  verbosity: 0,
+} as const;
+
 /** Last page of each running job; the parent may lower it while the job runs. */
 const lastPages = new Map<number, number>();
 
 async function extract(req: ExtractRequest): Promise<void> {
   const pdfjs = await loadPdfJs();
   const data = new Uint8Array(fs.readFileSync(req.path));
-  const task = pdfjs.getDocument({
-    data,
-    cMapUrl: CMAP_URL,
-    cMapPacked: true,
-    standardFontDataUrl: STANDARD_FONTS_URL,
-    isEvalSupported: false,
-    disableFontFace: true,
-    useSystemFonts: false,
-    enableXfa: false,
-    stopAtErrors: false,
-    verbosity: 0,
-  });
+  const task = pdfjs.getDocument({ data, ...PDFJS_OPTIONS });
   // Not a PDF, a wrong password: the error goes to the parent, and this worker stays for the next document, so
   // the half-opened document must not stay behind in it.
   const doc = await task.promise.catch(async (err: unknown) => {
@@ -211,15 +213,7 @@ const WARM_UP_PDF =
 async function warmUp(): Promise<void> {
   try {
     const pdfjs = await loadPdfJs();
-    const doc = await pdfjs.getDocument({
-      data: new TextEncoder().encode(WARM_UP_PDF),
-      standardFontDataUrl: STANDARD_FONTS_URL,
-      cMapUrl: CMAP_URL,
-      cMapPacked: true,
-      isEvalSupported: false,
-      disableFontFace: true,
-      verbosity: 0,
-    }).promise;
+    const doc = await pdfjs.getDocument({ data: new TextEncoder().encode(WARM_UP_PDF), ...PDFJS_OPTIONS }).promise;
     const page = await doc.getPage(1);
     await page.getTextContent();
     await doc.destroy();

@@ -26,14 +26,24 @@ export interface DocumentRow {
   updated_at: string;
 }
 
-export interface ChunkInput {
-  ord: number;
+/** A passage of one page as the chunker cuts it: its character span inside the page's stored text. */
+export interface PageChunk {
   pageStart: number;
   pageEnd: number;
   charStart: number;
   charEnd: number;
   text: string;
+  /**
+   * What the chunk is under, when its own text does not say: the page's title line, and for a chunk that starts
+   * inside a table, the table's header lines (column names, periods). Indexed and embedded with the chunk,
+   * never shown as its text.
+   */
   heading: string | null;
+}
+
+/** A chunk as it is stored: the chunker's passage, its place in the document, where its text came from, its vector. */
+export interface ChunkInput extends PageChunk {
+  ord: number;
   /** The passage's text came from OCR. */
   ocr: boolean;
   embedding: Float32Array;
@@ -106,10 +116,6 @@ export class DocumentStore {
   chunkCounts(): Map<string, number> {
     const rows = this.db.prepare('SELECT document_id, COUNT(*) AS n FROM chunks GROUP BY document_id').all() as { document_id: string; n: number }[];
     return new Map(rows.map((r) => [r.document_id, r.n]));
-  }
-
-  chunkCount(id: string): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM chunks WHERE document_id = ?').get(id) as { n: number }).n;
   }
 
   statusCounts(): Record<string, number> {

@@ -33,10 +33,6 @@ export class FileStore {
     fs.rmSync(this.pathFor(documentId), { force: true });
   }
 
-  exists(documentId: string): boolean {
-    return fs.existsSync(this.pathFor(documentId));
-  }
-
   /** Remove temp files left by a crash, and stored files no document row refers to. */
   reconcile(knownIds: Set<string>): { tmpRemoved: number; orphansRemoved: number } {
     let tmpRemoved = 0;

@@ -3,6 +3,7 @@
  * German words without stop words, CJK bigrams), and the passage's segments (sentences, or lines of a table)
  * from which the supporting span is chosen.
  */
+import { CJK_SCRIPT_RE } from '../../cjk.js';
 import { tokenize } from '../../index/tokenize.js';
 
 export interface Segment {
@@ -23,7 +24,7 @@ export function contentTokens(text: string): string[] {
 export function prefixAntonym(claimTokens: string[], text: string): string | null {
   const have = new Set(tokenize(text));
   for (const t of claimTokens) {
-    if (t.length < 4 || /[\u3040-\u9fff]/.test(t)) continue;
+    if (t.length < 4 || CJK_SCRIPT_RE.test(t)) continue;
     for (const prefix of ['un', 'non', 'in', 'dis', 'nicht']) if (have.has(prefix + t)) return prefix + t;
     for (const prefix of ['un', 'non', 'in', 'dis']) if (t.startsWith(prefix) && have.has(t.slice(prefix.length))) return t.slice(prefix.length);
   }
@@ -33,7 +34,7 @@ export function prefixAntonym(claimTokens: string[], text: string): string | nul
 /** A claim token found in the passage: exactly (1), or as part of a compound or a longer derivation (0.8). */
 function credit(token: string, have: Set<string>, list: string[]): number {
   if (have.has(token)) return 1;
-  if (token.length < 4 || /[\u3040-\u9fff]/.test(token)) return 0;
+  if (token.length < 4 || CJK_SCRIPT_RE.test(token)) return 0;
   const prefix = token.slice(0, 5);
   for (const p of list) {
     if (p.length < 4) continue;

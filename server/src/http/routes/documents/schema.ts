@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-export const DocumentIdParamsSchema = z.object({ id: z.string().uuid() });
 /** Page numbers in plain decimal only: no `0x1`, `1e3`, ` 1`, `+1`, `01` (SECURITY.md H6). */
 export const PageNumberSchema = z
   .string()

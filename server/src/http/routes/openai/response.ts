@@ -6,7 +6,7 @@
  */
 import type { Response } from 'express';
 import type { ChatEvent, Citation, ClaimVerdict, OpenAISource, Source, Usage, Verification } from '@pagewise/shared';
-import type { AnswerSink } from '../../answers.js';
+import type { AnswerSink } from '../../streams.js';
 import { answerFailureStatus, openAIErrorBody } from '../../openai-errors.js';
 import { SseStream } from '../../sse.js';
 
