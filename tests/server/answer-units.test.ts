@@ -19,6 +19,7 @@ import {
   formatPassages,
   parseQueryLines,
   REWRITE_PROMPT,
+  NO_ANSWER,
   SYSTEM_PROMPT,
 } from '../../server/src/answer/prompt.js';
 import { stripThink, ThinkSplitter } from '../../server/src/answer/think.js';
@@ -241,7 +242,7 @@ describe('buildAnswerPrompt', () => {
     expect(JSON.stringify(messages)).not.toContain('private chain of thought');
   });
 
-  it('sends none of the product\'s own notes back: a turn that was only a note goes back without its exchange', () => {
+  it('sends none of the product\'s own notes back: an answer that was only a note reads as a placeholder', () => {
     const history = [
       { role: 'user' as const, content: 'What happened?' },
       { role: 'assistant' as const, content: ECHO_NOTE },
@@ -250,6 +251,8 @@ describe('buildAnswerPrompt', () => {
     ];
     const { messages } = buildAnswerPrompt(history, 'And the weather?', [source(1)], budget);
     expect(messages.slice(1, -1)).toEqual([
+      { role: 'user', content: 'What happened?' },
+      { role: 'assistant', content: NO_ANSWER },
       { role: 'user', content: 'Who flew?' },
       { role: 'assistant', content: '[1] p. 2: The pilot.' },
     ]);

@@ -80,18 +80,20 @@ export function buildAnswerPrompt(history: ChatMessage[], question: string, sour
 }
 
 const PRODUCT_NOTES = [NO_CITATION_NOTE, ECHO_NOTE, NO_MODEL_NOTE];
+/** What an earlier answer that was only a product note reads as. */
+export const NO_ANSWER = '(no written answer)';
 
 /**
  * Earlier turns as the model sees them: answers without reasoning and without the product's own notes (a small
- * model copies them); an exchange whose answer was only a note (an echo, nothing found) is left out whole.
+ * model copies them). An answer that was only a note (an echo, no model) stays as a short placeholder, so the
+ * question keeps its place in the conversation and the turns still alternate (some chat templates require it).
  */
 function priorTurns(history: ChatMessage[]): LlmMessage[] {
-  const turns = history.map((m) => {
+  return history.map((m) => {
     if (m.role !== 'assistant') return { role: m.role, content: m.content };
-    const text = PRODUCT_NOTES.reduce((t, note) => t.split(note).join(''), stripThink(m.content));
-    return { role: m.role, content: text.trim() };
+    const text = PRODUCT_NOTES.reduce((t, note) => t.split(note).join(''), stripThink(m.content)).trim();
+    return { role: m.role, content: text || NO_ANSWER };
   });
-  return turns.filter((t, i) => (t.role === 'assistant' ? t.content !== '' : turns[i + 1]?.content !== ''));
 }
 
 /** The last turns of a conversation as "User: …" / "Assistant: …" lines, reasoning removed, for utility calls. */
