@@ -80,9 +80,13 @@ async function pageOf(c: Citation): Promise<string> {
 const FOLLOW_UP = 'And what were the weather conditions?';
 
 /** The messages the chat endpoint logged for the request whose last message contains `question` (polls 120 s). */
-async function sentFollowUp(log: string, question: string): Promise<{ role: string; content: string }[] | null> {
+/** Lines of the chat endpoint's log so far (the log is kept across runs). */
+const logLines = (log: string) => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n').filter(Boolean) : []);
+
+/** The messages of the follow-up's answer call, among the log lines written after the first `skip`. */
+async function sentFollowUp(log: string, question: string, skip: number): Promise<{ role: string; content: string }[] | null> {
   for (let i = 0; i < 240; i++) {
-    const lines = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
+    const lines = logLines(log).slice(skip).map((l) => JSON.parse(l) as { messages: { role: string; content: string }[] });
     // The answer call, not the follow-up rewrite (whose last message also quotes the question).
     const hit = lines.reverse().find((l) => l.messages.at(-1)?.content.includes(`Question: ${question}`));
     if (hit) return hit.messages;
@@ -157,12 +161,13 @@ describe(`real models: chat ${env.LLM_MODEL}, embeddings ${env.EMBED_MODEL}`, ()
     const reply = stored.messages.find((m) => m.role === 'assistant')!;
     expect(reply.content).not.toMatch(/<\/?think>/);
     const history = stored.messages.map((m) => ({ role: m.role, content: m.content }));
+    const log = env.PAGEWISE_MODELS_DIR ? path.join(env.PAGEWISE_MODELS_DIR, 'run', 'transcripts.jsonl') : '';
+    const before = log ? logLines(log).length : 0;
     const follow = record({ q: FOLLOW_UP }, await ask(FOLLOW_UP, history, first.conversationId));
     expect(follow.answer).not.toMatch(/<\/?think>/);
-    const log = env.PAGEWISE_MODELS_DIR ? path.join(env.PAGEWISE_MODELS_DIR, 'run', 'transcripts.jsonl') : '';
     if (log && fs.existsSync(log)) {
-      // The chat endpoint's own log (written when its generation ends): what the model was really sent.
-      const sent = await sentFollowUp(log, FOLLOW_UP);
+      // The chat endpoint's own log (written when its generation ends): what the model was really sent, in this run.
+      const sent = await sentFollowUp(log, FOLLOW_UP, before);
       expect(sent, 'the chat endpoint logged the follow-up').not.toBeNull();
       expect(sent!.some((m) => m.role === 'assistant'), 'the follow-up carried the earlier answer').toBe(true);
       for (const m of sent!) expect(m.content).not.toMatch(/<\/?think>/);
