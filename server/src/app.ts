@@ -99,7 +99,7 @@ function apiRouter(s: Services, hosts: HostPolicy, auth: AuthOptions, questions:
     maxFiles: s.config.MAX_FILES_PER_UPLOAD,
   }));
   api.use('/search', searchRouter(s.index));
-  api.use('/chat', chatRouter(s.chat, s.conversations, s.streams, s.log.child({ part: 'chat' })));
+  api.use('/chat', chatRouter(s.chat, s.conversations, s.docs, s.streams, s.log.child({ part: 'chat' })));
   api.use('/conversations', conversationsRouter(s.conversations));
   api.use(apiNotFound);
   return api;

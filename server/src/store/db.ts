@@ -124,6 +124,11 @@ const MIGRATIONS: string[] = [
   -- Passages whose text came from OCR.
   ALTER TABLE chunks ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- A conversation's document scope: the ids its latest question was limited to (a JSON array), NULL for the
+  -- whole library. A reopened chat restores it.
+  ALTER TABLE conversations ADD COLUMN document_ids TEXT;
+  `,
 ];
 
 export function openDb(dataDir: string): Db {
