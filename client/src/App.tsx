@@ -1,5 +1,5 @@
-import type { ConversationSummary, HealthResponse, SearchResult, Source } from '@pagewise/shared';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { HealthResponse, SearchResult, Source } from '@pagewise/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, uploadFiles } from './api';
 import { Chat } from './components/Chat';
 import { Conversations } from './components/Conversations';
@@ -8,32 +8,50 @@ import type { SupportSpan } from './components/Markdown';
 import { PdfViewer, type ViewerTarget } from './components/PdfViewer';
 import { UploadZone, type UploadItem, type UploadZoneHandle } from './components/UploadZone';
 import { useChat } from './hooks/useChat';
+import { useConversations } from './hooks/useConversations';
 import { useDocuments } from './hooks/useDocuments';
+import { useScope } from './hooks/useScope';
+import { readChatId } from './location';
 import { explain } from './messages';
+import { announce } from './sync';
 
 export function App({ onSignOut }: { onSignOut?: () => void }) {
-  const { documents, refresh } = useDocuments();
+  const { documents, loaded, refresh } = useDocuments();
   const [health, setHealth] = useState<HealthResponse | null>(null);
   const [uploads, setUploads] = useState<UploadItem[]>([]);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [viewer, setViewer] = useState<ViewerTarget | null>(null);
-  const [conversations, setConversations] = useState<ConversationSummary[]>([]);
   const [panel, setPanel] = useState<'library' | 'chat'>('chat');
   const zone = useRef<UploadZoneHandle>(null);
+  const { conversations, load: loadConversations } = useConversations();
+  const scope = useScope(documents, loaded);
 
-  const loadConversations = useCallback(() => {
-    api.conversations().then((r) => setConversations(r.conversations), () => undefined);
-  }, []);
-  const chat = useChat(loadConversations);
+  const chatChanged = useCallback(() => {
+    loadConversations();
+    announce('conversations');
+  }, [loadConversations]);
+  const chat = useChat(chatChanged);
+  const openChat = useCallback(
+    async (id: string | null) => {
+      const conversation = await chat.open(id);
+      if (conversation) scope.replace(conversation.documentIds);
+    },
+    [chat.open, scope.replace],
+  );
+  const documentsChanged = useCallback(() => {
+    void refresh();
+    announce('documents');
+  }, [refresh]);
 
   useEffect(() => {
     api.health().then(setHealth, () => undefined);
-    loadConversations();
-  }, [loadConversations]);
+    // A reload reopens the chat that was open (its id is in the URL hash).
+    const id = readChatId();
+    if (id) void openChat(id);
+    // Once, on load: later opens come from the chat list.
+  }, []);
 
   const ready = documents.filter((d) => d.status === 'ready');
-  const scope = useMemo(() => [...selected].filter((id) => ready.some((d) => d.id === id)), [selected, ready]);
-  const scopeLabel = scope.length === 0 ? 'all documents' : scope.length === 1 ? ready.find((d) => d.id === scope[0])?.name ?? '1 document' : `${scope.length} documents`;
+  const asked = scope.scope.length ? scope.scope : undefined;
 
   const onFiles = useCallback(
     (files: File[]) => {
@@ -57,14 +75,14 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
               .filter((u) => !u.key.startsWith(key) || u.error || u.note),
           );
           window.setTimeout(() => setUploads((all) => all.filter((u) => !(u.key.startsWith(key) && u.note))), 6000);
-          void refresh();
+          documentsChanged();
         })
         .catch((err: unknown) => {
           const e = err instanceof ApiError ? err : null;
           update((u) => ({ ...u, error: `${u.name}: ${explain(e?.code ?? 'NETWORK_ERROR', e?.message ?? 'Upload failed.')}` }));
         });
     },
-    [refresh],
+    [documentsChanged],
   );
 
   const openSource = useCallback((s: Source | SearchResult, support?: SupportSpan) => {
@@ -75,6 +93,17 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
 
   return (
     <div className="app">
+      <a
+        className="skip-link"
+        href="#question"
+        onClick={(e) => {
+          e.preventDefault();
+          setPanel('chat');
+          document.getElementById('question')?.focus();
+        }}
+      >
+        Skip to question
+      </a>
       <header className="top">
         <h1>Pagewise</h1>
         <nav className="tabs" aria-label="Panels">
@@ -100,17 +129,10 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
         <Library
           documents={documents}
           uploads={uploads}
-          selected={selected}
-          onToggle={(id) =>
-            setSelected((s) => {
-              const n = new Set(s);
-              if (n.has(id)) n.delete(id);
-              else n.add(id);
-              return n;
-            })
-          }
+          selected={scope.selected}
+          onToggle={scope.toggle}
           onDelete={(id) => {
-            void api.deleteDocument(id).then(refresh, () => refresh());
+            void api.deleteDocument(id).then(documentsChanged, documentsChanged);
           }}
           onPick={() => zone.current?.pick()}
           onOpenHit={openSource}
@@ -120,14 +142,14 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
           conversations={conversations}
           activeId={chat.conversationId}
           onOpen={(id) => {
-            void chat.open(id);
+            void openChat(id);
             setPanel('chat');
           }}
-          onRename={(id, title) => void api.renameConversation(id, title).then(loadConversations)}
+          onRename={(id, title) => void api.renameConversation(id, title).then(chatChanged)}
           onDelete={(id) => {
             void api.deleteConversation(id).then(() => {
               if (chat.conversationId === id) void chat.open(null);
-              loadConversations();
+              chatChanged();
             });
           }}
         />
@@ -137,12 +159,14 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
           messages={chat.messages}
           streaming={chat.streaming}
           canAsk={ready.length > 0}
-          scopeLabel={scopeLabel}
+          scopeLabel={scope.label}
           mode={health?.chat.mode ?? null}
-          onSend={(q) => void chat.send(q, scope.length ? scope : undefined)}
+          onSend={(q) => void chat.send(q, asked)}
           onStop={chat.stop}
-          onRetry={() => chat.retry(scope.length ? scope : undefined)}
+          onRetry={() => chat.retry(asked)}
           onOpen={openSource}
+          notice={scope.notice}
+          onDismissNotice={scope.dismiss}
         />
       </main>
       {viewer && <PdfViewer target={viewer} onClose={() => setViewer(null)} />}

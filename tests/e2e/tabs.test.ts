@@ -63,6 +63,10 @@ describe('two tabs', () => {
     await a.waitForTimeout(1_500);
     expect(await a.locator('.chat').textContent()).not.toContain('Nothing in your documents matched');
     expect(await a.locator('.msg.assistant').count()).toBe(0);
+    // The user chooses: the whole library.
+    await a.getByRole('button', { name: 'Search all documents' }).click();
+    expect(await a.locator('.scope-notice').count()).toBe(0);
+    expect(await a.locator('#question').getAttribute('placeholder')).toBe('Ask about all documents…');
   });
 
   it("shows one tab's upload and new chat in the other within two seconds", async () => {
@@ -72,7 +76,6 @@ describe('two tabs', () => {
 
     await a.getByRole('button', { name: 'New chat' }).click();
     await a.locator('.doc[data-status="ready"]', { hasText: '20080108X00029.pdf' }).waitFor({ timeout: 60_000 });
-    for (const box of await a.locator('.doc input[type="checkbox"]').all()) await box.setChecked(false);
     const before = await b.locator('.conv-title').count();
     await ask(a, 'Where did the accident flight depart from?');
     await answered(a);

@@ -1,8 +1,10 @@
 import type { Source } from '@pagewise/shared';
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { UiMessage } from '../hooks/useChat';
+import type { ScopeNotice as Notice } from '../hooks/useScope';
 import { MessageView } from './MessageView';
 import type { SupportSpan } from './Markdown';
+import { ScopeNotice } from './ScopeNotice';
 
 interface Props {
   messages: UiMessage[];
@@ -14,11 +16,19 @@ interface Props {
   onStop: () => void;
   onRetry: () => void;
   onOpen: (s: Source, support?: SupportSpan) => void;
+  /** Documents of the scope were deleted; `blocked`: none is left, so nothing is sent until the user chooses. */
+  notice: Notice | null;
+  onDismissNotice: () => void;
 }
 
-export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, onStop, onRetry, onOpen }: Props) {
+export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, onStop, onRetry, onOpen, notice, onDismissNotice }: Props) {
   const [text, setText] = useState('');
   const end = useRef<HTMLDivElement>(null);
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    // On load (nothing focused yet), the question box takes focus as soon as there is something to ask.
+    if (canAsk && (!document.activeElement || document.activeElement === document.body)) box.current?.focus();
+  }, [canAsk]);
   useEffect(() => {
     // Newer browsers return a promise from scrollIntoView; an effect must not return it.
     void end.current?.scrollIntoView({ block: 'end' });
@@ -27,7 +37,7 @@ export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, on
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     const q = text.trim();
-    if (!q || streaming || !canAsk) return;
+    if (!q || streaming || !canAsk || notice?.blocked) return;
     onSend(q);
     setText('');
   };
@@ -50,16 +60,18 @@ export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, on
         ))}
         <div ref={end} />
       </div>
+      {notice && <ScopeNotice notice={notice} onDismiss={onDismissNotice} />}
       <form className="composer" onSubmit={submit}>
         <label htmlFor="question" className="sr-only">
           Your question
         </label>
         <textarea
           id="question"
+          ref={box}
           value={text}
           onChange={(e) => setText(e.target.value)}
           onKeyDown={onKey}
-          placeholder={canAsk ? `Ask about ${scopeLabel}…` : 'Upload a PDF first'}
+          placeholder={!canAsk ? 'Upload a PDF first' : notice?.blocked ? 'Pick documents, or search all documents, to ask' : `Ask about ${scopeLabel}…`}
           rows={2}
           disabled={!canAsk}
         />
@@ -68,7 +80,7 @@ export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, on
             Stop
           </button>
         ) : (
-          <button type="submit" disabled={!canAsk || !text.trim()}>
+          <button type="submit" disabled={!canAsk || !text.trim() || notice?.blocked}>
             Ask
           </button>
         )}

@@ -1,5 +1,6 @@
 import type { ConversationSummary } from '@pagewise/shared';
 import { useState } from 'react';
+import { ConfirmDelete } from './ConfirmDelete';
 
 interface Props {
   conversations: ConversationSummary[];
@@ -42,9 +43,7 @@ export function Conversations({ conversations, activeId, onOpen, onRename, onDel
                 <button type="button" className="icon" aria-label={`Rename ${c.title}`} onClick={() => (setEditing(c.id), setTitle(c.title))}>
                   ✎
                 </button>
-                <button type="button" className="icon" aria-label={`Delete ${c.title}`} onClick={() => onDelete(c.id)}>
-                  ✕
-                </button>
+                <ConfirmDelete name={c.title} onDelete={() => onDelete(c.id)} />
               </>
             )}
           </li>

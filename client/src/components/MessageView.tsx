@@ -55,6 +55,7 @@ export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOp
           )}
         </details>
       )}
+      {m.missingDocuments ? <p className="note">{m.missingDocuments === 1 ? 'A document' : `${m.missingDocuments} documents`} of this chat’s scope had been deleted; only the others were searched.</p> : null}
       {m.mode === 'extractive' && <p className="note">No model configured — showing the best passages from your documents.</p>}
       <Markdown text={m.content} sources={m.sources.length ? m.sources : cited} onOpen={onOpen} claims={m.verification?.claims} />
       {m.status === 'streaming' && !m.content && !m.reasoning && <p className="pending">Searching your documents…</p>}

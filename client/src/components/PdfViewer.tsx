@@ -8,6 +8,7 @@ import workerUrl from 'pdfjs-dist/build/pdf.worker.mjs?url';
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api';
+import { useDialogFocus } from '../hooks/useDialogFocus';
 import { highlightPassage } from './highlight';
 
 pdfjs.GlobalWorkerOptions.workerSrc = workerUrl;
@@ -93,14 +94,7 @@ export function PdfViewer({ target, onClose }: { target: ViewerTarget; onClose: 
     };
   }, [doc, page, scale, target]);
 
-  useEffect(() => {
-    dialog.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useDialogFocus(dialog, onClose);
 
   const total = doc?.numPages ?? 0;
   return (

@@ -1,49 +1,43 @@
-/** One conversation's messages and its streaming answer, driven by the typed chat event stream. */
-import type { ChatEvent, Citation, ErrorCode, Source, StoredMessage, Verification } from '@pagewise/shared';
+/**
+ * One conversation's messages and its streaming answer, driven by the typed chat event stream. The open
+ * conversation is kept in the URL hash, so a reload (even mid-answer) reopens it.
+ */
+import type { ChatEvent, ConversationResponse } from '@pagewise/shared';
 import { useCallback, useRef, useState } from 'react';
 import { ApiError, api } from '../api';
 import { streamChat } from '../chatStream';
+import { writeChatId } from '../location';
+import { applyEvent, fromStored, startedAnswer, type UiMessage } from './chatEvents';
 
-export interface UiMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  reasoning: string;
-  sources: Source[];
-  citations: Citation[];
-  /** The server's check of each claim against its passages, once the answer has ended. */
-  verification?: Verification | null;
-  status: 'streaming' | 'complete' | 'incomplete' | 'error';
-  error: { code: ErrorCode | 'NETWORK_ERROR'; message: string } | null;
-  mode?: 'llm' | 'extractive';
-  /** What retrieval searched, when it was not just the question: a follow-up's rewrite, the model's other wordings. */
-  searched?: { query: string; expansions: string[]; rewritten: boolean };
-}
+export type { UiMessage } from './chatEvents';
 
-const fromStored = (m: StoredMessage): UiMessage => ({
-  id: m.id,
-  role: m.role,
-  content: m.content,
-  reasoning: m.reasoning ?? '',
-  sources: m.citations,
-  citations: m.citations,
-  verification: m.verification,
-  status: m.status,
-  error: m.error,
-});
+type Conversation = ConversationResponse['conversation'];
 
-export function useChat(onConversationChange: () => void) {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long a reopened chat whose last question has no answer yet waits for it (the server stores it on stop). */
+const PENDING_ANSWER_POLLS = 5;
+
+/**
+ * `onChange` runs when the conversation list may have changed: a new conversation has started, an answer ended.
+ */
+export function useChat(onChange: () => void) {
   const [messages, setMessages] = useState<UiMessage[]>([]);
   const [conversationId, setConversationId] = useState<string | null>(null);
   const [streaming, setStreaming] = useState(false);
   const controller = useRef<AbortController | null>(null);
+  const current = useRef<string | null>(null);
 
+  const select = (id: string | null) => {
+    current.current = id;
+    setConversationId(id);
+    writeChatId(id);
+  };
   const patchLast = (fn: (m: UiMessage) => UiMessage) =>
     setMessages((ms) => (ms.length ? [...ms.slice(0, -1), fn(ms[ms.length - 1]!)] : ms));
 
   const send = useCallback(
-    async (question: string, documentIds: string[] | undefined, history?: UiMessage[]) => {
-      const base = history ?? messages;
+    async (question: string, documentIds: string[] | undefined, again?: { history: UiMessage[]; retryOf?: string }) => {
+      const base = again?.history ?? messages;
       const userMsg: UiMessage = { id: crypto.randomUUID(), role: 'user', content: question, reasoning: '', sources: [], citations: [], status: 'complete', error: null };
       const assistant: UiMessage = { id: crypto.randomUUID(), role: 'assistant', content: '', reasoning: '', sources: [], citations: [], status: 'streaming', error: null };
       setMessages([...base, userMsg, assistant]);
@@ -51,49 +45,17 @@ export function useChat(onConversationChange: () => void) {
       const ac = new AbortController();
       controller.current = ac;
       const onEvent = (e: ChatEvent) => {
-        switch (e.type) {
-          case 'start':
-            setConversationId(e.conversationId);
-            {
-              const expansions = e.expansions ?? [];
-              const rewritten = e.query.trim() !== question.trim();
-              const searched = expansions.length || rewritten ? { query: e.query, expansions, rewritten } : undefined;
-              patchLast((m) => ({ ...m, id: e.assistantMessageId, mode: e.mode, searched }));
-            }
-            break;
-          case 'sources':
-            patchLast((m) => ({ ...m, sources: e.sources }));
-            break;
-          case 'reasoning':
-            patchLast((m) => ({ ...m, reasoning: m.reasoning + e.delta }));
-            break;
-          case 'answer':
-            patchLast((m) => ({ ...m, content: m.content + e.delta }));
-            break;
-          case 'citations':
-            patchLast((m) => ({ ...m, citations: e.citations }));
-            break;
-          case 'verification':
-            patchLast((m) => ({ ...m, verification: { claims: e.claims, counts: e.counts } }));
-            break;
-          case 'done':
-            patchLast((m) => ({ ...m, status: e.status }));
-            break;
-          case 'error':
-            patchLast((m) => ({ ...m, status: m.content ? 'incomplete' : 'error', error: { code: e.code, message: e.message } }));
-            break;
-        }
+        if (e.type !== 'start') return patchLast((m) => applyEvent(m, e));
+        select(e.conversationId);
+        setMessages((ms) => {
+          const [q, a] = ms.slice(-2);
+          return q && a ? [...ms.slice(0, -2), { ...q, id: e.userMessageId, stored: true }, startedAnswer(a, e, question)] : ms;
+        });
+        onChange();
       };
       try {
-        await streamChat(
-          {
-            messages: [...base, userMsg].filter((m) => m.status !== 'error' || m.role === 'user').map((m) => ({ role: m.role, content: m.content })),
-            documentIds,
-            conversationId: conversationId ?? undefined,
-          },
-          onEvent,
-          ac.signal,
-        );
+        const history = [...base, userMsg].filter((m) => m.status !== 'error' || m.role === 'user').map((m) => ({ role: m.role, content: m.content }));
+        await streamChat({ messages: history, documentIds, conversationId: conversationId ?? undefined, retryOf: again?.retryOf }, onEvent, ac.signal);
       } catch (err) {
         const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK_ERROR', (err as Error).message);
         patchLast((m) => ({ ...m, status: m.content ? 'incomplete' : 'error', error: { code: e.code, message: e.message } }));
@@ -102,35 +64,53 @@ export function useChat(onConversationChange: () => void) {
         patchLast((m) => (m.status === 'streaming' ? { ...m, status: 'incomplete' } : m));
         setStreaming(false);
         controller.current = null;
-        onConversationChange();
+        onChange();
       }
     },
-    [messages, conversationId, onConversationChange],
+    [messages, conversationId, onChange],
   );
 
   const stop = useCallback(() => controller.current?.abort(), []);
 
-  /** Ask the last question again (drops the last answer). */
+  /** Ask the last question again: the server replaces that question and its answer when it holds them. */
   const retry = useCallback(
     (documentIds: string[] | undefined) => {
       const lastUser = [...messages].reverse().find((m) => m.role === 'user');
       if (!lastUser) return;
       const idx = messages.lastIndexOf(lastUser);
-      void send(lastUser.content, documentIds, messages.slice(0, idx));
+      const retryOf = lastUser.stored && conversationId ? lastUser.id : undefined;
+      void send(lastUser.content, documentIds, { history: messages.slice(0, idx), retryOf });
     },
-    [messages, send],
+    [messages, conversationId, send],
   );
 
-  const open = useCallback(async (id: string | null) => {
+  /** Open a stored conversation (null: a new chat). Resolves to it, or null when there is none (e.g. deleted). */
+  const open = useCallback(async (id: string | null): Promise<Conversation | null> => {
     controller.current?.abort();
-    setConversationId(id);
-    if (!id) {
-      setMessages([]);
-      return;
+    select(id);
+    setMessages([]);
+    if (!id) return null;
+    try {
+      const { conversation } = await api.conversation(id);
+      if (current.current !== id) return null;
+      setMessages(conversation.messages.map(fromStored));
+      if (conversation.messages.at(-1)?.role === 'user') void awaitAnswer(id);
+      return conversation;
+    } catch (err) {
+      if (current.current === id && err instanceof ApiError && err.code === 'NOT_FOUND') select(null);
+      return null;
     }
-    const { conversation } = await api.conversation(id);
-    setMessages(conversation.messages.map(fromStored));
   }, []);
+
+  /** Reopened mid-answer: the stopped answer is stored a moment after the question; show it when it is. */
+  const awaitAnswer = async (id: string) => {
+    for (let i = 0; i < PENDING_ANSWER_POLLS; i++) {
+      await sleep(1000);
+      const { conversation } = await api.conversation(id).catch(() => ({ conversation: null }));
+      if (current.current !== id || !conversation || controller.current) return;
+      if (conversation.messages.at(-1)?.role !== 'user') return setMessages(conversation.messages.map(fromStored));
+    }
+  };
 
   return { messages, conversationId, streaming, send, stop, retry, open };
 }
