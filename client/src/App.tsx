@@ -6,12 +6,10 @@ import { Conversations } from './components/Conversations';
 import { Library } from './components/Library';
 import type { SupportSpan } from './components/Markdown';
 import { PdfViewer, type ViewerTarget } from './components/PdfViewer';
+import { SkipLink } from './components/SkipLink';
 import { UploadZone, type UploadItem, type UploadZoneHandle } from './components/UploadZone';
-import { useChat } from './hooks/useChat';
-import { useConversations } from './hooks/useConversations';
 import { useDocuments } from './hooks/useDocuments';
-import { useScope } from './hooks/useScope';
-import { readChatId } from './location';
+import { useSession } from './hooks/useSession';
 import { explain } from './messages';
 import { announce } from './sync';
 
@@ -22,21 +20,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
   const [viewer, setViewer] = useState<ViewerTarget | null>(null);
   const [panel, setPanel] = useState<'library' | 'chat'>('chat');
   const zone = useRef<UploadZoneHandle>(null);
-  const { conversations, load: loadConversations } = useConversations();
-  const scope = useScope(documents, loaded);
-
-  const chatChanged = useCallback(() => {
-    loadConversations();
-    announce('conversations');
-  }, [loadConversations]);
-  const chat = useChat(chatChanged);
-  const openChat = useCallback(
-    async (id: string | null) => {
-      const conversation = await chat.open(id);
-      if (conversation) scope.replace(conversation.documentIds);
-    },
-    [chat.open, scope.replace],
-  );
+  const { conversations, scope, chat, open: openChat, rename, remove, asked } = useSession(documents, loaded);
   const documentsChanged = useCallback(() => {
     void refresh();
     announce('documents');
@@ -44,14 +28,9 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
 
   useEffect(() => {
     api.health().then(setHealth, () => undefined);
-    // A reload reopens the chat that was open (its id is in the URL hash).
-    const id = readChatId();
-    if (id) void openChat(id);
-    // Once, on load: later opens come from the chat list.
   }, []);
 
   const ready = documents.filter((d) => d.status === 'ready');
-  const asked = scope.scope.length ? scope.scope : undefined;
 
   const onFiles = useCallback(
     (files: File[]) => {
@@ -93,17 +72,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
 
   return (
     <div className="app">
-      <a
-        className="skip-link"
-        href="#question"
-        onClick={(e) => {
-          e.preventDefault();
-          setPanel('chat');
-          document.getElementById('question')?.focus();
-        }}
-      >
-        Skip to question
-      </a>
+      <SkipLink onSkip={() => setPanel('chat')} />
       <header className="top">
         <h1>Pagewise</h1>
         <nav className="tabs" aria-label="Panels">
@@ -145,13 +114,8 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
             void openChat(id);
             setPanel('chat');
           }}
-          onRename={(id, title) => void api.renameConversation(id, title).then(chatChanged)}
-          onDelete={(id) => {
-            void api.deleteConversation(id).then(() => {
-              if (chat.conversationId === id) void chat.open(null);
-              chatChanged();
-            });
-          }}
+          onRename={rename}
+          onDelete={remove}
         />
       </aside>
       <main className={`main ${panel === 'chat' ? 'show' : ''}`}>

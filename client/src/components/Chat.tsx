@@ -1,7 +1,8 @@
 import type { Source } from '@pagewise/shared';
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import type { UiMessage } from '../hooks/useChat';
 import type { ScopeNotice as Notice } from '../hooks/useScope';
+import { Composer } from './Composer';
 import { MessageView } from './MessageView';
 import type { SupportSpan } from './Markdown';
 import { ScopeNotice } from './ScopeNotice';
@@ -22,28 +23,13 @@ interface Props {
 }
 
 export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, onStop, onRetry, onOpen, notice, onDismissNotice }: Props) {
-  const [text, setText] = useState('');
   const end = useRef<HTMLDivElement>(null);
-  const box = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => {
-    // On load (nothing focused yet), the question box takes focus as soon as there is something to ask.
-    if (canAsk && (!document.activeElement || document.activeElement === document.body)) box.current?.focus();
-  }, [canAsk]);
   useEffect(() => {
     // Newer browsers return a promise from scrollIntoView; an effect must not return it.
     void end.current?.scrollIntoView({ block: 'end' });
   }, [messages]);
-
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    const q = text.trim();
-    if (!q || streaming || !canAsk || notice?.blocked) return;
-    onSend(q);
-    setText('');
-  };
-  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && !e.shiftKey) submit(e);
-  };
+  const held = !!notice?.blocked;
+  const placeholder = !canAsk ? 'Upload a PDF first' : held ? 'Pick documents, or search all documents, to ask' : `Ask about ${scopeLabel}…`;
 
   return (
     <section className="chat" aria-label="Chat">
@@ -61,30 +47,7 @@ export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, on
         <div ref={end} />
       </div>
       {notice && <ScopeNotice notice={notice} onDismiss={onDismissNotice} />}
-      <form className="composer" onSubmit={submit}>
-        <label htmlFor="question" className="sr-only">
-          Your question
-        </label>
-        <textarea
-          id="question"
-          ref={box}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={onKey}
-          placeholder={!canAsk ? 'Upload a PDF first' : notice?.blocked ? 'Pick documents, or search all documents, to ask' : `Ask about ${scopeLabel}…`}
-          rows={2}
-          disabled={!canAsk}
-        />
-        {streaming ? (
-          <button type="button" onClick={onStop} className="stop">
-            Stop
-          </button>
-        ) : (
-          <button type="submit" disabled={!canAsk || !text.trim() || notice?.blocked}>
-            Ask
-          </button>
-        )}
-      </form>
+      <Composer canAsk={canAsk} streaming={streaming} held={held} placeholder={placeholder} onSend={onSend} onStop={onStop} />
     </section>
   );
 }

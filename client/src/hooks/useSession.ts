@@ -1,0 +1,50 @@
+/**
+ * The chat side of the app: the chat list, the open chat and its document scope, kept across reloads and in step
+ * with other tabs. A reload reopens the chat named in the URL hash; opening a chat restores its scope.
+ */
+import type { DocumentSummary } from '@pagewise/shared';
+import { useCallback, useEffect } from 'react';
+import { api } from '../api';
+import { readChatId } from '../location';
+import { announce } from '../sync';
+import { useChat } from './useChat';
+import { useConversations } from './useConversations';
+import { useScope } from './useScope';
+
+export function useSession(documents: DocumentSummary[], loaded: boolean) {
+  const { conversations, load } = useConversations();
+  const scope = useScope(documents, loaded);
+  const changed = useCallback(() => {
+    load();
+    announce('conversations');
+  }, [load]);
+  const chat = useChat(changed);
+  const { open: openConversation, conversationId } = chat;
+
+  const open = useCallback(
+    async (id: string | null) => {
+      const conversation = await openConversation(id);
+      if (conversation) scope.replace(conversation.documentIds);
+    },
+    [openConversation, scope.replace],
+  );
+
+  useEffect(() => {
+    const id = readChatId();
+    if (id) void open(id);
+    // Once, on load: later opens come from the chat list.
+  }, []);
+
+  const rename = useCallback((id: string, title: string) => void api.renameConversation(id, title).then(changed), [changed]);
+  const remove = useCallback(
+    (id: string) =>
+      void api.deleteConversation(id).then(() => {
+        if (conversationId === id) void openConversation(null);
+        changed();
+      }),
+    [conversationId, openConversation, changed],
+  );
+
+  const asked = scope.scope.length ? scope.scope : undefined;
+  return { conversations, scope, chat, open, rename, remove, asked };
+}
