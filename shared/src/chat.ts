@@ -24,6 +24,11 @@ export const ChatRequestSchema = z.object({
   /** Continue this conversation; a new one is created when absent. */
   conversationId: z.string().uuid().optional(),
   /**
+   * Start a new conversation under this id (chosen by the client, so it can name the chat before the first event
+   * arrives, e.g. in its URL). Not with `conversationId`; an id already in use is refused.
+   */
+  newConversationId: z.string().uuid().optional(),
+  /**
    * Ask the conversation's last question again: the id of that question (from the `start` event). It and its
    * answer are replaced by this request's question and answer. Needs `conversationId`.
    */

@@ -2,7 +2,8 @@
  * A conversation keeps its document scope (the documents its latest question searched), a question whose scope
  * was deleted searches only what is left of it (and says which ids are gone) or is refused with
  * SCOPE_DOCUMENTS_GONE when nothing is left, and `retryOf` replaces the conversation's last question and its
- * answer instead of adding a second copy, even when the stopped answer is stored after the retry began.
+ * answer instead of adding a second copy, even when the stopped answer is stored after the retry began; and
+ * `newConversationId` starts a conversation under an id the client chose.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorBodySchema } from '@pagewise/shared';
@@ -117,5 +118,38 @@ describe('retryOf replaces the last question and its answer', () => {
     const orphan = await postChat(s.url, { messages: [{ role: 'user', content: Q }], retryOf: one.start.userMessageId });
     expect(orphan.status).toBe(400);
     expect(ErrorBodySchema.parse(await orphan.json()).error.code).toBe('VALIDATION_ERROR');
+  });
+});
+
+describe('newConversationId starts a conversation under an id the client chose', () => {
+  it('stores the question under that id from the first moment', async () => {
+    const id = crypto.randomUUID();
+    fake.next({ kind: 'ok', content: 'Trees [1].', tokenDelayMs: 100 });
+    const res = await postChat(s.url, { messages: [{ role: 'user', content: Q }], newConversationId: id, documentIds: [ids[0]] });
+    // Before the first event is read, the conversation is there with its question and scope.
+    const early = await getConversation(s.url, id);
+    expect(early.messages.map((m) => m.role)).toEqual(['user']);
+    expect(early.documentIds).toEqual([ids[0]]);
+    const events = [];
+    for await (const e of streamEvents(res)) events.push(e);
+    expect(events[0]).toMatchObject({ type: 'start', conversationId: id });
+    expect((await getConversation(s.url, id)).messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+  });
+
+  it('refuses an id already in use, or one sent with conversationId, and stores nothing', async () => {
+    const [existing] = await listConversations(s.url);
+    const count = (await listConversations(s.url)).length;
+    for (const body of [
+      { messages: [{ role: 'user', content: Q }], newConversationId: existing!.id },
+      { messages: [{ role: 'user', content: Q }], newConversationId: crypto.randomUUID(), conversationId: existing!.id },
+    ]) {
+      const res = await postChat(s.url, body);
+      expect(res.status).toBe(400);
+      const err = ErrorBodySchema.parse(await res.json()).error;
+      expect(err.code).toBe('VALIDATION_ERROR');
+      expect(err.message).toContain('newConversationId');
+    }
+    expect((await listConversations(s.url)).length).toBe(count);
+    expect((await getConversation(s.url, existing!.id)).messages.length).toBe(existing!.messages);
   });
 });

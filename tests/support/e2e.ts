@@ -20,10 +20,10 @@ export interface E2eWorld {
   close(): Promise<void>;
 }
 
-export async function startE2e(opts: { model: boolean; ntsb: string[] }): Promise<E2eWorld> {
+export async function startE2e(opts: { model: boolean; ntsb: string[]; env?: Record<string, string> }): Promise<E2eWorld> {
   ensureClient();
   const llm = opts.model ? await startFakeLlm() : null;
-  const server = await startTestServer(llm ? { LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'deepseek-chat' } : {});
+  const server = await startTestServer({ ...(llm ? { LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'deepseek-chat' } : {}), ...opts.env });
   const res = await upload(server.url, opts.ntsb.map((n) => ({ path: fixtureFile('ntsb', n) })));
   const body = (await res.json()) as { documents: { id: string; name: string }[] };
   await waitForIngestion(server.url);
@@ -54,12 +54,6 @@ export async function ask(p: Page, question: string): Promise<void> {
 export async function answered(p: Page, timeout = 30_000): Promise<void> {
   await p.locator('.msg.assistant[aria-busy="false"]').last().waitFor({ timeout });
   await p.waitForFunction(() => document.querySelectorAll('.msg.assistant[aria-busy="true"]').length === 0, null, { timeout });
-}
-
-export interface StoredConversation {
-  id: string;
-  documentIds?: string[] | null;
-  messages: { role: string; content: string; status: string }[];
 }
 
 export async function conversations(url: string): Promise<{ id: string; title: string }[]> {

@@ -21,6 +21,18 @@ export interface UiMessage {
   missingDocuments?: number;
 }
 
+/** A message with nothing in it yet (a new question, an answer about to stream, an answer that never came). */
+export const blankMessage = (role: UiMessage['role'], status: UiMessage['status'], content = ''): UiMessage => ({
+  id: crypto.randomUUID(),
+  role,
+  content,
+  reasoning: '',
+  sources: [],
+  citations: [],
+  status,
+  error: null,
+});
+
 export const fromStored = (m: StoredMessage): UiMessage => ({
   id: m.id,
   role: m.role,

@@ -7,7 +7,7 @@ import { useCallback, useRef, useState } from 'react';
 import { ApiError, api } from '../api';
 import { streamChat } from '../chatStream';
 import { writeChatId } from '../location';
-import { applyEvent, fromStored, startedAnswer, type UiMessage } from './chatEvents';
+import { applyEvent, blankMessage, fromStored, startedAnswer, type UiMessage } from './chatEvents';
 
 export type { UiMessage } from './chatEvents';
 
@@ -20,6 +20,13 @@ const PENDING_ANSWER_POLLS = 5;
 /**
  * `onChange` runs when the conversation list may have changed: a new conversation has started, an answer ended.
  */
+/** A question stopped before the server named it: its id, if it is the stored conversation's last question. */
+async function storedQuestion(conversationId: string, content: string): Promise<string | undefined> {
+  const { conversation } = await api.conversation(conversationId).catch(() => ({ conversation: null }));
+  const last = conversation?.messages.filter((m) => m.role === 'user').at(-1);
+  return last?.content === content.trim() ? last.id : undefined;
+}
+
 export function useChat(onChange: () => void) {
   const [messages, setMessages] = useState<UiMessage[]>([]);
   const [conversationId, setConversationId] = useState<string | null>(null);
@@ -38,14 +45,19 @@ export function useChat(onChange: () => void) {
   const send = useCallback(
     async (question: string, documentIds: string[] | undefined, again?: { history: UiMessage[]; retryOf?: string }) => {
       const base = again?.history ?? messages;
-      const userMsg: UiMessage = { id: crypto.randomUUID(), role: 'user', content: question, reasoning: '', sources: [], citations: [], status: 'complete', error: null };
-      const assistant: UiMessage = { id: crypto.randomUUID(), role: 'assistant', content: '', reasoning: '', sources: [], citations: [], status: 'streaming', error: null };
+      const userMsg = blankMessage('user', 'complete', question);
+      const assistant = blankMessage('assistant', 'streaming');
       setMessages([...base, userMsg, assistant]);
       setStreaming(true);
       const ac = new AbortController();
       controller.current = ac;
+      // A new chat gets its id here, so the URL names it before the first event (a reload at once reopens it).
+      const proposed = conversationId ? undefined : crypto.randomUUID();
+      if (proposed) select(proposed);
+      let started = false;
       const onEvent = (e: ChatEvent) => {
         if (e.type !== 'start') return patchLast((m) => applyEvent(m, e));
+        started = true;
         select(e.conversationId);
         setMessages((ms) => {
           const [q, a] = ms.slice(-2);
@@ -55,9 +67,12 @@ export function useChat(onChange: () => void) {
       };
       try {
         const history = [...base, userMsg].filter((m) => m.status !== 'error' || m.role === 'user').map((m) => ({ role: m.role, content: m.content }));
-        await streamChat({ messages: history, documentIds, conversationId: conversationId ?? undefined, retryOf: again?.retryOf }, onEvent, ac.signal);
+        const place = { conversationId: conversationId ?? undefined, newConversationId: proposed, retryOf: again?.retryOf };
+        await streamChat({ messages: history, documentIds, ...place }, onEvent, ac.signal);
       } catch (err) {
         const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK_ERROR', (err as Error).message);
+        // Refused before anything was stored: the new chat does not exist.
+        if (proposed && !started && e.status > 0) select(null);
         patchLast((m) => ({ ...m, status: m.content ? 'incomplete' : 'error', error: { code: e.code, message: e.message } }));
       } finally {
         // Stopped, or the stream ended without a final event: what arrived is kept, marked incomplete.
@@ -74,11 +89,11 @@ export function useChat(onChange: () => void) {
 
   /** Ask the last question again: the server replaces that question and its answer when it holds them. */
   const retry = useCallback(
-    (documentIds: string[] | undefined) => {
+    async (documentIds: string[] | undefined) => {
       const lastUser = [...messages].reverse().find((m) => m.role === 'user');
       if (!lastUser) return;
       const idx = messages.lastIndexOf(lastUser);
-      const retryOf = lastUser.stored && conversationId ? lastUser.id : undefined;
+      const retryOf = lastUser.stored ? lastUser.id : conversationId ? await storedQuestion(conversationId, lastUser.content) : undefined;
       void send(lastUser.content, documentIds, { history: messages.slice(0, idx), retryOf });
     },
     [messages, conversationId, send],
@@ -102,7 +117,10 @@ export function useChat(onChange: () => void) {
     }
   }, []);
 
-  /** Reopened mid-answer: the stopped answer is stored a moment after the question; show it when it is. */
+  /**
+   * Reopened mid-answer: the stopped answer is stored a moment after the question; show it when it is. A question
+   * left before its answer began has none: it is shown as an incomplete answer, with Retry.
+   */
   const awaitAnswer = async (id: string) => {
     for (let i = 0; i < PENDING_ANSWER_POLLS; i++) {
       await sleep(1000);
@@ -110,6 +128,9 @@ export function useChat(onChange: () => void) {
       if (current.current !== id || !conversation || controller.current) return;
       if (conversation.messages.at(-1)?.role !== 'user') return setMessages(conversation.messages.map(fromStored));
     }
+    if (current.current !== id || controller.current) return;
+    const none = blankMessage('assistant', 'incomplete');
+    setMessages((ms) => (ms.at(-1)?.role === 'user' ? [...ms, none] : ms));
   };
 
   return { messages, conversationId, streaming, send, stop, retry, open };

@@ -27,7 +27,7 @@ export function openRecord(conversations: ConversationStore, req: ChatRequest, q
   if (keep === 'none') {
     return { conversationId: randomUUID(), userMessageId: randomUUID(), assistantMessageId, stored: false, saveAnswer: () => undefined };
   }
-  const conversationId = req.conversationId ?? conversations.create(question.replace(/\s+/g, ' ').slice(0, 80), req.documentIds);
+  const conversationId = req.conversationId ?? conversations.create(question.replace(/\s+/g, ' ').slice(0, 80), req.documentIds, req.newConversationId);
   if (keep === 'with-history' && !req.conversationId) {
     for (const m of req.messages.slice(0, -1)) conversations.addMessage(conversationId, { role: m.role, content: m.content, status: 'complete' });
   }

@@ -72,9 +72,8 @@ export interface NewMessage {
 export class ConversationStore {
   constructor(private readonly db: Db) {}
 
-  /** `documentIds`: the scope of its first question (undefined = the whole library). */
-  create(title: string, documentIds?: string[]): string {
-    const id = randomUUID();
+  /** `documentIds`: the scope of its first question (undefined = the whole library); `id`: one the client chose. */
+  create(title: string, documentIds?: string[], id: string = randomUUID()): string {
     const t = now();
     this.db
       .prepare('INSERT INTO conversations (id, title, created_at, updated_at, document_ids) VALUES (?, ?, ?, ?, ?)')

@@ -27,9 +27,12 @@ export function chatRouter(chat: ChatService, conversations: ConversationStore, 
   return router;
 }
 
-/** The conversation named must exist, and a question asked again must be its last one. */
+/** The conversation named must exist (a new one must not), and a question asked again must be its last one. */
 function checkPlace(conversations: ConversationStore, body: ChatRequest): void {
   if (body.conversationId && !conversations.exists(body.conversationId)) throw notFound('Conversation');
+  if (body.newConversationId && (body.conversationId || conversations.exists(body.newConversationId))) {
+    throw validationError('newConversationId must name a conversation that does not exist yet, and comes without conversationId.', 'newConversationId');
+  }
   if (!body.retryOf) return;
   if (!body.conversationId) throw validationError('retryOf needs the conversationId of the question it asks again.', 'retryOf');
   if (conversations.lastQuestionId(body.conversationId) !== body.retryOf) throw notLastQuestion();
