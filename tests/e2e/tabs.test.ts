@@ -1,7 +1,7 @@
 /**
  * Two tabs of the app stay in step: a document deleted in one tab leaves the other tab's selection at once, with
  * a notice, so its next question never searches a deleted document; an upload and a new chat in one tab show in
- * the other within about two seconds.
+ * the other within about two seconds; a chat deleted in one tab while open in the other leaves that tab able to ask on.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,5 +83,19 @@ describe('two tabs', () => {
     expect(title).toBeTruthy();
     await b.locator('.conv-title', { hasText: title!.slice(0, 30) }).first().waitFor({ timeout: 2_000 });
     expect(await b.locator('.conv-title').count()).toBe(before + 1);
+  });
+
+  it('lets a tab whose open chat was deleted in the other tab ask on, in a new chat', async () => {
+    const title = (await a.locator('.conv-title[aria-current="true"]').textContent())!;
+    const item = b.locator('.conversations li', { hasText: title.slice(0, 30) });
+    await item.getByRole('button', { name: `Delete ${title}` }).click();
+    await item.getByRole('button', { name: 'Delete', exact: true }).click();
+    await expect.poll(() => a.locator('.conv-title', { hasText: title.slice(0, 30) }).count(), { timeout: 3_000 }).toBe(0);
+    // What was on screen stays; the next question is answered in a new chat instead of failing.
+    expect(await a.locator('.msg.assistant').count()).toBe(1);
+    await ask(a, 'Who was the pilot in command?');
+    await answered(a);
+    expect(await a.locator('.msg.assistant').last().locator('.error').count()).toBe(0);
+    expect(await a.locator('.conv-title[aria-current="true"]').textContent()).toBe('Who was the pilot in command?');
   });
 });

@@ -133,5 +133,10 @@ export function useChat(onChange: () => void) {
     setMessages((ms) => (ms.at(-1)?.role === 'user' ? [...ms, none] : ms));
   };
 
-  return { messages, conversationId, streaming, send, stop, retry, open };
+  /** The open chat was deleted elsewhere: its messages stay on screen, and the next question starts a new chat. */
+  const forget = useCallback((id: string) => {
+    if (current.current === id) select(null);
+  }, []);
+
+  return { messages, conversationId, streaming, send, stop, retry, open, forget };
 }

@@ -6,7 +6,7 @@ import type { DocumentSummary } from '@pagewise/shared';
 import { useCallback, useEffect } from 'react';
 import { api } from '../api';
 import { readChatId } from '../location';
-import { announce } from '../sync';
+import { announce, useSync, type SyncDetail } from '../sync';
 import { useChat } from './useChat';
 import { useConversations } from './useConversations';
 import { useScope } from './useScope';
@@ -19,7 +19,11 @@ export function useSession(documents: DocumentSummary[], loaded: boolean) {
     announce('conversations');
   }, [load]);
   const chat = useChat(changed);
-  const { open: openConversation, conversationId } = chat;
+  const { open: openConversation, conversationId, forget } = chat;
+  useSync(
+    'conversations',
+    useCallback((d: SyncDetail) => d.deleted && forget(d.deleted), [forget]),
+  );
 
   const open = useCallback(
     async (id: string | null) => {
@@ -40,9 +44,10 @@ export function useSession(documents: DocumentSummary[], loaded: boolean) {
     (id: string) =>
       void api.deleteConversation(id).then(() => {
         if (conversationId === id) void openConversation(null);
-        changed();
+        load();
+        announce('conversations', { deleted: id });
       }),
-    [conversationId, openConversation, changed],
+    [conversationId, openConversation, load],
   );
 
   const asked = scope.scope.length ? scope.scope : undefined;
