@@ -9,6 +9,7 @@ interface ConversationRow {
   created_at: string;
   updated_at: string;
   messages: number;
+  collection_id: string | null;
 }
 
 interface MessageRow {
@@ -27,7 +28,7 @@ interface MessageRow {
 const now = () => new Date().toISOString();
 
 function toSummary(r: ConversationRow): ConversationSummary {
-  return { id: r.id, title: r.title, createdAt: r.created_at, updatedAt: r.updated_at, messages: r.messages };
+  return { id: r.id, title: r.title, createdAt: r.created_at, updatedAt: r.updated_at, messages: r.messages, collectionId: r.collection_id };
 }
 
 function toMessage(r: MessageRow): StoredMessage {
@@ -90,6 +91,11 @@ export class ConversationStore {
 
   rename(id: string, title: string): boolean {
     return this.db.prepare('UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?').run(title, now(), id).changes === 1;
+  }
+
+  /** The collection a chat belongs to (set once, when the chat is created from a collection). */
+  setCollection(id: string, collectionId: string): void {
+    this.db.prepare('UPDATE conversations SET collection_id = ? WHERE id = ?').run(collectionId, id);
   }
 
   delete(id: string): boolean {
