@@ -7,6 +7,8 @@ import { Library } from './components/Library';
 import type { SupportSpan } from './components/Markdown';
 import { PdfViewer, type ViewerTarget } from './components/PdfViewer';
 import { UploadZone, type UploadItem, type UploadZoneHandle } from './components/UploadZone';
+import { SettingsButton } from './components/SettingsView';
+import { useWorkspace } from './hooks/useWorkspace';
 import { useChat } from './hooks/useChat';
 import { useDocuments } from './hooks/useDocuments';
 import { explain } from './messages';
@@ -24,7 +26,8 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
   const loadConversations = useCallback(() => {
     api.conversations().then((r) => setConversations(r.conversations), () => undefined);
   }, []);
-  const chat = useChat(loadConversations);
+  const workspace = useWorkspace();
+  const chat = useChat(loadConversations, workspace.collections.current?.id ?? null);
 
   useEffect(() => {
     api.health().then(setHealth, () => undefined);
@@ -33,7 +36,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
 
   const ready = documents.filter((d) => d.status === 'ready');
   const scope = useMemo(() => [...selected].filter((id) => ready.some((d) => d.id === id)), [selected, ready]);
-  const scopeLabel = scope.length === 0 ? 'all documents' : scope.length === 1 ? ready.find((d) => d.id === scope[0])?.name ?? '1 document' : `${scope.length} documents`;
+  const scopeLabel = scope.length === 0 ? (workspace.collections.current ? `the collection "${workspace.collections.current.name}"` : 'all documents') : scope.length === 1 ? ready.find((d) => d.id === scope[0])?.name ?? '1 document' : `${scope.length} documents`;
 
   const onFiles = useCallback(
     (files: File[]) => {
@@ -89,6 +92,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
           {health?.chat.mode === 'llm' ? `Model: ${health.chat.model}` : health ? 'No model configured (extractive answers)' : ''}
           {health?.embedder.fallbackReason ? ' · offline embedder' : ''}
         </span>
+        <SettingsButton />
         {onSignOut && (
           <button type="button" onClick={onSignOut}>
             Sign out
@@ -110,16 +114,18 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
             })
           }
           onDelete={(id) => {
-            void api.deleteDocument(id).then(refresh, () => refresh());
+            void api.deleteDocument(id).then(refresh, () => refresh()).then(workspace.collections.reload);
           }}
           onPick={() => zone.current?.pick()}
           onOpenHit={openSource}
           onOpenPage={(d, page) => setViewer({ documentId: d.id, documentName: d.name, page })}
+          workspace={workspace.libraryProps({ chat, conversations, refresh, setViewer, openSource, showChat: () => setPanel('chat') })}
         />
         <Conversations
           conversations={conversations}
           activeId={chat.conversationId}
           onOpen={(id) => {
+            workspace.collections.pick(conversations.find((c) => c.id === id)?.collectionId ?? null);
             void chat.open(id);
             setPanel('chat');
           }}
