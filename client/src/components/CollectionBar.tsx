@@ -41,7 +41,7 @@ export function CollectionBar({ collections, onPick }: { collections: Collection
           ))}
         </select>
         <button type="button" className="icon" aria-label="New collection" title="New collection" onClick={() => (setName(''), setError(null), setMode('new'))}>
-          ＋
+          +
         </button>
         {current && (
           <>

@@ -40,6 +40,7 @@ interface Props {
 export function Library({ documents, uploads, selected, onToggle, onDelete, onPick, onOpenHit, onOpenPage, workspace }: Props) {
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchResult[] | null>(null);
+  const collectionId = workspace.collections.current?.id;
 
   useEffect(() => {
     const q = query.trim();
@@ -50,7 +51,7 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
     const ac = new AbortController();
     const t = window.setTimeout(() => {
       api
-        .search({ query: q, k: 8 }, ac.signal)
+        .search({ query: q, k: 8, collectionId }, ac.signal)
         .then((r) => setHits(r.results))
         .catch(() => undefined);
     }, 250);
@@ -58,7 +59,7 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
       window.clearTimeout(t);
       ac.abort();
     };
-  }, [query]);
+  }, [query, collectionId]);
 
   return (
     <section className="library" aria-label="Library">
@@ -72,7 +73,7 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
       <label className="sr-only" htmlFor="library-search">
         Search the library
       </label>
-      <input id="library-search" type="search" placeholder="Search all documents…" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input id="library-search" type="search" placeholder={workspace.collections.current ? `Search ${workspace.collections.current.name}…` : 'Search all documents…'} value={query} onChange={(e) => setQuery(e.target.value)} />
       {hits && (
         <ul className="hits" aria-label="Search results">
           {hits.length === 0 && <li className="muted">No matches.</li>}

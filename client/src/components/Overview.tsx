@@ -42,7 +42,7 @@ export function Overview({ documentId, onOpen, onAsk }: Props) {
   return (
     <section className="overview" aria-label="Overview">
       <p className="overview-summary">
-        {(o.summary ?? '').split(/(\[\d+\])/).map((part, i) => {
+        {(o.summary ?? '').split(/\s*(\[\d+\])/).map((part, i) => {
           const c = /^\[(\d+)\]$/.exec(part) && byN.get(Number(part.slice(1, -1)));
           if (!c) return <Fragment key={i}>{part}</Fragment>;
           return (

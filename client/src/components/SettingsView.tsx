@@ -37,25 +37,31 @@ export function SettingsButton() {
           <p className="muted">What this server runs. Set by environment variables when it starts; change them there and restart.</p>
           {error && <p className="error">{error}</p>}
           {!settings && !error && <p className="muted">Loading…</p>}
-          {groups.map((g) => (
-            <table key={g} className="settings-table">
-              <caption>{g}</caption>
-              <tbody>
-                {settings!
-                  .filter((s) => s.group === g)
-                  .map((s) => (
-                    <tr key={`${s.env}-${s.label}`}>
-                      <th scope="row">{s.label}</th>
-                      <td>{s.value}</td>
-                      <td>
-                        <code>{s.env}</code>
-                      </td>
-                      {s.detail ? <td className="muted">{s.detail}</td> : <td />}
-                    </tr>
-                  ))}
-              </tbody>
+          {settings && (
+            <table className="settings-table">
+              {groups.map((g) => (
+                <tbody key={g}>
+                  <tr>
+                    <th colSpan={4} scope="colgroup" className="settings-group">
+                      {g}
+                    </th>
+                  </tr>
+                  {settings
+                    .filter((s) => s.group === g)
+                    .map((s) => (
+                      <tr key={`${s.env}-${s.label}`}>
+                        <th scope="row">{s.label}</th>
+                        <td>{s.value}</td>
+                        <td>
+                          <code>{s.env}</code>
+                        </td>
+                        <td className="muted">{s.detail}</td>
+                      </tr>
+                    ))}
+                </tbody>
+              ))}
             </table>
-          ))}
+          )}
         </dialog>
       )}
     </>
