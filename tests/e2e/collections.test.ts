@@ -6,33 +6,22 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
-import { ensureClient } from '../support/client-build.js';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm.js';
+import { openAppWith, type AppSession } from '../support/app-session.js';
+import type { FakeLlm } from '../support/fake-llm.js';
 import { fixtureFile } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
+let session: AppSession;
 let server: TestServer;
 let llm: FakeLlm;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
 
 beforeAll(async () => {
-  ensureClient();
-  llm = await startFakeLlm();
-  server = await startTestServer({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'deepseek-chat', INGEST_WORKERS: '2' });
-  browser = await launchBrowser();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  await page.goto(server.url);
-  await page.setInputFiles('[data-testid="file-input"]', [fixtureFile('ntsb', '20071229X02007.pdf'), fixtureFile('sec-10-q', '2023 Q3 AAPL.pdf')]);
-  await page.waitForFunction(() => document.querySelectorAll('.doc[data-status="ready"]').length === 2, undefined, { timeout: 90_000 });
+  session = await openAppWith([fixtureFile('ntsb', '20071229X02007.pdf'), fixtureFile('sec-10-q', '2023 Q3 AAPL.pdf')]);
+  ({ server, llm, page } = session);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await llm?.close();
-});
+afterAll(() => session?.close());
 
 const picker = () => page.getByRole('combobox', { name: 'Collection' });
 const collections = async () => ((await (await fetch(`${server.url}/api/collections`)).json()) as { collections: { id: string; name: string; documentIds: string[] }[] }).collections;

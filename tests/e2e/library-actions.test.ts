@@ -6,15 +6,12 @@
 import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser.js';
-import { ensureClient } from '../support/client-build.js';
-import { startFakeLlm, type FakeLlm } from '../support/fake-llm.js';
+import { openAppWith, type AppSession } from '../support/app-session.js';
 import { fixtureFile } from '../support/fixtures.js';
-import { startTestServer, type TestServer } from '../support/server.js';
+import type { TestServer } from '../support/server.js';
 
+let session: AppSession;
 let server: TestServer;
-let llm: FakeLlm;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
 let page: Page;
 
 const OVERVIEW = JSON.stringify({
@@ -23,24 +20,23 @@ const OVERVIEW = JSON.stringify({
 });
 
 beforeAll(async () => {
-  ensureClient();
-  llm = await startFakeLlm();
-  llm.always({ kind: 'ok', content: OVERVIEW });
-  server = await startTestServer({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'deepseek-chat', OVERVIEW: 'on', INGEST_WORKERS: '2' });
-  browser = await launchBrowser();
-  page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  await page.goto(server.url);
-  await page.setInputFiles('[data-testid="file-input"]', [fixtureFile('sec-10-q', '2023 Q1 MSFT.pdf'), fixtureFile('ntsb', '20071229X02007.pdf')]);
-  await page.waitForFunction(() => document.querySelectorAll('.doc[data-status="ready"]').length === 2, undefined, { timeout: 90_000 });
+  session = await openAppWith([fixtureFile('sec-10-q', '2023 Q1 MSFT.pdf'), fixtureFile('ntsb', '20071229X02007.pdf')], { OVERVIEW: 'on' }, (fake) => fake.always({ kind: 'ok', content: OVERVIEW }));
+  ({ server, page } = session);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await llm?.close();
-});
+afterAll(() => session?.close());
 
 const row = (text: string) => page.locator('.doc', { hasText: text });
+
+/** Opens the rename form of the document named `from`, types `to` and submits; returns the form's text box. */
+async function rename(from: string, to: string) {
+  const r = row(from);
+  await r.getByRole('button', { name: `Rename ${from}` }).click();
+  const input = r.getByRole('textbox', { name: 'New name' });
+  await input.fill(to);
+  await input.press('Enter');
+  return { r, input };
+}
 
 describe('a document in the library', () => {
   it('shows its PDF title and keeps the file name visible', async () => {
@@ -61,11 +57,7 @@ describe('a document in the library', () => {
   });
 
   it('is renamed in place, and the new name is kept by the server', async () => {
-    const ntsb = row('20071229X02007.pdf');
-    await ntsb.getByRole('button', { name: 'Rename 20071229X02007.pdf' }).click();
-    const input = ntsb.getByRole('textbox', { name: 'New name' });
-    await input.fill('Piper PA-22 accident');
-    await input.press('Enter');
+    await rename('20071229X02007.pdf', 'Piper PA-22 accident');
     const renamed = row('Piper PA-22 accident');
     await expect.poll(() => renamed.locator('.doc-title').textContent(), { timeout: 10_000 }).toBe('Piper PA-22 accident');
     expect(await renamed.locator('.doc-file').textContent()).toBe('20071229X02007.pdf');
@@ -74,11 +66,7 @@ describe('a document in the library', () => {
   });
 
   it('refuses a bad name with the server\'s message and keeps the old one', async () => {
-    const r = row('Piper PA-22 accident');
-    await r.getByRole('button', { name: 'Rename Piper PA-22 accident' }).click();
-    const input = r.getByRole('textbox', { name: 'New name' });
-    await input.fill('a/b');
-    await input.press('Enter');
+    const { r, input } = await rename('Piper PA-22 accident', 'a/b');
     await expect.poll(() => r.locator('[role="alert"]').textContent(), { timeout: 10_000 }).toContain('must not contain /');
     await input.press('Escape');
     expect(await row('Piper PA-22 accident').locator('.doc-title').textContent()).toBe('Piper PA-22 accident');

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { VerificationSchema, type Citation, type ConversationSummary, type ErrorCode, type MessageStatus, type StoredMessage, type Verification } from '@pagewise/shared';
 import type { Db } from './db.js';
+import { parseStored } from './json.js';
 
 interface ConversationRow {
   id: string;
@@ -47,13 +48,7 @@ function toMessage(r: MessageRow): StoredMessage {
 
 /** A stored check that no longer parses (a schema change) is dropped rather than failing the conversation. */
 function parseVerification(raw: string | null): Verification | null {
-  if (!raw) return null;
-  try {
-    const parsed = VerificationSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseStored<Verification | null>(VerificationSchema, raw, null);
 }
 
 export class ConversationStore {

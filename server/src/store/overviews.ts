@@ -2,6 +2,7 @@
 import { CitationSchema, type Citation, type ErrorDetail } from '@pagewise/shared';
 import { z } from 'zod';
 import type { Db } from './db.js';
+import { parseStored } from './json.js';
 
 export interface OverviewRow {
   documentId: string;
@@ -27,16 +28,6 @@ interface Raw {
 const Questions = z.array(z.string());
 const Citations = z.array(CitationSchema);
 
-/** JSON that no longer parses (a schema change) reads as empty rather than failing the overview. */
-function parsed<T>(schema: z.ZodType<T>, raw: string, empty: T): T {
-  try {
-    const r = schema.safeParse(JSON.parse(raw));
-    return r.success ? r.data : empty;
-  } catch {
-    return empty;
-  }
-}
-
 export class OverviewStore {
   constructor(private readonly db: Db) {}
 
@@ -47,8 +38,8 @@ export class OverviewStore {
       documentId: r.document_id,
       status: r.status,
       summary: r.summary,
-      questions: parsed(Questions, r.questions, []),
-      citations: parsed(Citations, r.citations, []),
+      questions: parseStored(Questions, r.questions, []),
+      citations: parseStored(Citations, r.citations, []),
       error: r.error_code ? ({ code: r.error_code, message: r.error_message ?? '' } as ErrorDetail) : null,
       updatedAt: r.updated_at,
     };
