@@ -20,7 +20,6 @@ export function SettingsButton() {
     );
   }, [open]);
 
-  const groups = [...new Set((settings ?? []).map((s) => s.group))];
   return (
     <>
       <button type="button" onClick={() => setOpen(true)}>
@@ -37,33 +36,38 @@ export function SettingsButton() {
           <p className="muted">What this server runs. Set by environment variables when it starts; change them there and restart.</p>
           {error && <p className="error">{error}</p>}
           {!settings && !error && <p className="muted">Loading…</p>}
-          {settings && (
-            <table className="settings-table">
-              {groups.map((g) => (
-                <tbody key={g}>
-                  <tr>
-                    <th colSpan={4} scope="colgroup" className="settings-group">
-                      {g}
-                    </th>
-                  </tr>
-                  {settings
-                    .filter((s) => s.group === g)
-                    .map((s) => (
-                      <tr key={`${s.env}-${s.label}`}>
-                        <th scope="row">{s.label}</th>
-                        <td>{s.value}</td>
-                        <td>
-                          <code>{s.env}</code>
-                        </td>
-                        <td className="muted">{s.detail}</td>
-                      </tr>
-                    ))}
-                </tbody>
-              ))}
-            </table>
-          )}
+          {settings && <SettingsTable settings={settings} />}
         </dialog>
       )}
     </>
+  );
+}
+
+function SettingsTable({ settings }: { settings: Setting[] }) {
+  const groups = [...new Set(settings.map((s) => s.group))];
+  return (
+    <table className="settings-table">
+      {groups.map((g) => (
+        <tbody key={g}>
+          <tr>
+            <th colSpan={4} scope="colgroup" className="settings-group">
+              {g}
+            </th>
+          </tr>
+          {settings
+            .filter((s) => s.group === g)
+            .map((s) => (
+              <tr key={`${s.env}-${s.label}`}>
+                <th scope="row">{s.label}</th>
+                <td>{s.value}</td>
+                <td>
+                  <code>{s.env}</code>
+                </td>
+                <td className="muted">{s.detail}</td>
+              </tr>
+            ))}
+        </tbody>
+      ))}
+    </table>
   );
 }
