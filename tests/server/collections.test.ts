@@ -134,5 +134,15 @@ describe('scoped to a collection', () => {
     });
     expect(follow.sources.every((x) => x.documentId === id('20080102X00002.pdf'))).toBe(true);
     await expectError(await postJson(`${s.url}/api/chat`, { messages: [{ role: 'user', content: 'x' }], collectionId: UNKNOWN }), 404, 'COLLECTION_NOT_FOUND');
+    // Naming another collection in this chat is refused; once its collection is deleted, the chat is not widened
+    // to the whole library: it is refused, and nothing is stored.
+    const other = await create('Other scope', [id('2023 Q3 AAPL.pdf')]);
+    const ask = (extra: object) => postJson(`${s.url}/api/chat`, { messages: [{ role: 'user', content: 'Net sales?' }], conversationId, ...extra });
+    await expectError(await ask({ collectionId: other.id }), 400, 'VALIDATION_ERROR');
+    expect((await send('DELETE', `/api/collections/${c.id}`)).status).toBe(204);
+    const before = (await getConversation(s.url, conversationId)).messages.length;
+    await expectError(await ask({}), 404, 'COLLECTION_NOT_FOUND');
+    expect((await getConversation(s.url, conversationId)).messages.length).toBe(before);
+    await send('DELETE', `/api/collections/${other.id}`);
   });
 });
