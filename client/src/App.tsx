@@ -35,7 +35,9 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
   }, [loadConversations]);
 
   const ready = documents.filter((d) => d.status === 'ready');
-  const scope = useMemo(() => [...selected].filter((id) => ready.some((d) => d.id === id)), [selected, ready]);
+  // With a collection picked, only its ticked documents narrow the scope (the server answers from the collection).
+  const members = workspace.collections.current?.documentIds;
+  const scope = useMemo(() => [...selected].filter((id) => ready.some((d) => d.id === id) && (!members || members.includes(id))), [selected, ready, members]);
   const scopeLabel = scope.length === 0 ? (workspace.collections.current ? `the collection "${workspace.collections.current.name}"` : 'all documents') : scope.length === 1 ? ready.find((d) => d.id === scope[0])?.name ?? '1 document' : `${scope.length} documents`;
 
   const onFiles = useCallback(

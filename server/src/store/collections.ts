@@ -15,7 +15,7 @@ interface Row {
 }
 
 export const collectionNotFound = () =>
-  new AppError(404, 'COLLECTION_NOT_FOUND', 'Collection not found. It may have been deleted; pick another collection or none.');
+  new AppError(404, 'COLLECTION_NOT_FOUND', 'Collection not found: it may have been deleted. Start a new chat, or pick another collection.');
 const nameTaken = (name: string) => new AppError(409, 'COLLECTION_NAME_TAKEN', `A collection named "${name}" already exists; choose another name.`);
 const now = () => new Date().toISOString();
 
