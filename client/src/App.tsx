@@ -8,8 +8,10 @@ import type { SupportSpan } from './components/Markdown';
 import { PdfViewer, type ViewerTarget } from './components/PdfViewer';
 import { SkipLink } from './components/SkipLink';
 import { UploadZone, type UploadItem, type UploadZoneHandle } from './components/UploadZone';
+import { SettingsButton } from './components/SettingsView';
 import { useDocuments } from './hooks/useDocuments';
 import { useSession } from './hooks/useSession';
+import { useWorkspace } from './hooks/useWorkspace';
 import { explain } from './messages';
 import { announce } from './sync';
 
@@ -20,7 +22,8 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
   const [viewer, setViewer] = useState<ViewerTarget | null>(null);
   const [panel, setPanel] = useState<'library' | 'chat'>('chat');
   const zone = useRef<UploadZoneHandle>(null);
-  const { conversations, scope, chat, open: openChat, rename, remove, asked } = useSession(documents, loaded);
+  const workspace = useWorkspace();
+  const { conversations, scope, chat, open: openChat, rename, remove, asked } = useSession(documents, loaded, workspace.collections);
   const documentsChanged = useCallback(() => {
     void refresh();
     announce('documents');
@@ -87,6 +90,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
           {health?.chat.mode === 'llm' ? `Model: ${health.chat.model}` : health ? 'No model configured (extractive answers)' : ''}
           {health?.embedder.fallbackReason ? ' · offline embedder' : ''}
         </span>
+        <SettingsButton />
         {onSignOut && (
           <button type="button" onClick={onSignOut}>
             Sign out
@@ -101,11 +105,12 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
           selected={scope.selected}
           onToggle={scope.toggle}
           onDelete={(id) => {
-            void api.deleteDocument(id).then(documentsChanged, documentsChanged);
+            void api.deleteDocument(id).then(documentsChanged, documentsChanged).then(workspace.collections.reload);
           }}
           onPick={() => zone.current?.pick()}
           onOpenHit={openSource}
           onOpenPage={(d, page) => setViewer({ documentId: d.id, documentName: d.name, page })}
+          workspace={workspace.libraryProps({ chat, conversations, refresh, setViewer, openSource, showChat: () => setPanel('chat') })}
         />
         <Conversations
           conversations={conversations}

@@ -33,6 +33,8 @@ export const ChatRequestSchema = z.object({
    * answer are replaced by this request's question and answer. Needs `conversationId`.
    */
   retryOf: z.string().uuid().optional(),
+  /** Answer from this collection's documents; a new conversation belongs to it and keeps that scope. */
+  collectionId: z.string().uuid().optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
@@ -162,6 +164,8 @@ export const ConversationSummarySchema = z.object({
   messages: z.number().int(),
   /** The documents the latest question was scoped to; null = the whole library. */
   documentIds: z.array(z.string()).nullable(),
+  /** The collection the chat belongs to (its scope), if any. */
+  collectionId: z.string().nullable().optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 

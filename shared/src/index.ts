@@ -7,3 +7,4 @@ export * from './chat.js';
 export * from './auth.js';
 export * from './openai.js';
 export * from './leaders.js';
+export * from './library.js';

@@ -17,9 +17,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** How long a reopened chat whose last question has no answer yet waits for it (the server stores it on stop). */
 const PENDING_ANSWER_POLLS = 5;
 
-/**
- * `onChange` runs when the conversation list may have changed: a new conversation has started, an answer ended.
- */
 /** A question stopped before the server named it: its id, if it is the stored conversation's last question. */
 async function storedQuestion(conversationId: string, content: string): Promise<string | undefined> {
   const { conversation } = await api.conversation(conversationId).catch(() => ({ conversation: null }));
@@ -27,7 +24,13 @@ async function storedQuestion(conversationId: string, content: string): Promise<
   return last?.content === content.trim() ? last.id : undefined;
 }
 
-export function useChat(onChange: () => void) {
+/**
+ * `onChange` runs when the conversation list may have changed: a new conversation has started, an answer ended.
+ * `collectionId`: the collection a new chat belongs to (an existing chat keeps its own, on the server).
+ */
+export function useChat(onChange: () => void, collectionId: string | null = null) {
+  const collection = useRef(collectionId);
+  collection.current = collectionId;
   const [messages, setMessages] = useState<UiMessage[]>([]);
   const [conversationId, setConversationId] = useState<string | null>(null);
   const [streaming, setStreaming] = useState(false);
@@ -68,7 +71,8 @@ export function useChat(onChange: () => void) {
       try {
         const history = [...base, userMsg].filter((m) => m.status !== 'error' || m.role === 'user').map((m) => ({ role: m.role, content: m.content }));
         const place = { conversationId: conversationId ?? undefined, newConversationId: proposed, retryOf: again?.retryOf };
-        await streamChat({ messages: history, documentIds, ...place }, onEvent, ac.signal);
+        const collectionId = conversationId ? undefined : (collection.current ?? undefined);
+        await streamChat({ messages: history, documentIds, collectionId, ...place }, onEvent, ac.signal);
       } catch (err) {
         const e = err instanceof ApiError ? err : new ApiError(0, 'NETWORK_ERROR', (err as Error).message);
         // Refused before anything was stored: the new chat does not exist.

@@ -3,8 +3,9 @@
  * was asked in. A selected document that is deleted (here, in another tab, or before the chat was reopened)
  * leaves the selection with a notice. When nothing of the selection is left, asking is held until the user
  * picks documents or chooses the whole library: a question meant for one report must never quietly search all.
+ * With a collection picked, only its ticked documents narrow the scope (the server answers from the collection).
  */
-import type { DocumentSummary } from '@pagewise/shared';
+import type { Collection, DocumentSummary } from '@pagewise/shared';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { readSelection, writeSelection } from '../location';
 
@@ -24,7 +25,7 @@ function goneNotice(names: (string | undefined)[], nothingLeft: boolean): ScopeN
   return { text: `${what}, so only the other selected documents are searched.`, blocked: false };
 }
 
-export function useScope(documents: DocumentSummary[], loaded: boolean) {
+export function useScope(documents: DocumentSummary[], loaded: boolean, collection: Collection | null) {
   const [selected, setSelected] = useState<Set<string>>(() => new Set(readSelection()));
   const [notice, setNotice] = useState<ScopeNotice | null>(null);
   const names = useRef(new Map<string, string>());
@@ -62,7 +63,9 @@ export function useScope(documents: DocumentSummary[], loaded: boolean) {
   const dismiss = useCallback(() => setNotice(null), []);
 
   const ready = useMemo(() => documents.filter((d) => d.status === 'ready'), [documents]);
-  const scope = useMemo(() => [...selected].filter((id) => ready.some((d) => d.id === id)), [selected, ready]);
-  const label = scope.length === 0 ? 'all documents' : scope.length === 1 ? ready.find((d) => d.id === scope[0])?.name ?? '1 document' : `${scope.length} documents`;
+  const members = collection?.documentIds;
+  const scope = useMemo(() => [...selected].filter((id) => ready.some((d) => d.id === id) && (!members || members.includes(id))), [selected, ready, members]);
+  const whole = collection ? `the collection "${collection.name}"` : 'all documents';
+  const label = scope.length === 0 ? whole : scope.length === 1 ? ready.find((d) => d.id === scope[0])?.name ?? '1 document' : `${scope.length} documents`;
   return { selected, scope, label, notice, blocked: !!notice?.blocked, toggle, replace, dismiss };
 }

@@ -1,6 +1,7 @@
 /**
  * The chat side of the app: the chat list, the open chat and its document scope, kept across reloads and in step
- * with other tabs. A reload reopens the chat named in the URL hash; opening a chat restores its scope.
+ * with other tabs. A reload reopens the chat named in the URL hash; opening a chat restores its scope: the
+ * documents it was asked about and the collection it belongs to.
  */
 import type { DocumentSummary } from '@pagewise/shared';
 import { useCallback, useEffect } from 'react';
@@ -8,17 +9,18 @@ import { api } from '../api';
 import { readChatId } from '../location';
 import { announce, useSync, type SyncDetail } from '../sync';
 import { useChat } from './useChat';
+import type { Collections } from './useCollections';
 import { useConversations } from './useConversations';
 import { useScope } from './useScope';
 
-export function useSession(documents: DocumentSummary[], loaded: boolean) {
+export function useSession(documents: DocumentSummary[], loaded: boolean, collections: Collections) {
   const { conversations, load } = useConversations();
-  const scope = useScope(documents, loaded);
+  const scope = useScope(documents, loaded, collections.current);
   const changed = useCallback(() => {
     load();
     announce('conversations');
   }, [load]);
-  const chat = useChat(changed);
+  const chat = useChat(changed, collections.current?.id ?? null);
   const { open: openConversation, conversationId, forget } = chat;
   useSync(
     'conversations',
@@ -28,9 +30,11 @@ export function useSession(documents: DocumentSummary[], loaded: boolean) {
   const open = useCallback(
     async (id: string | null) => {
       const conversation = await openConversation(id);
-      if (conversation) scope.replace(conversation.documentIds);
+      if (!conversation) return;
+      scope.replace(conversation.documentIds);
+      collections.pick(conversation.collectionId ?? null);
     },
-    [openConversation, scope.replace],
+    [openConversation, scope.replace, collections.pick],
   );
 
   useEffect(() => {

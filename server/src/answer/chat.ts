@@ -38,6 +38,8 @@ export interface AnswerOptions {
   sampling?: Partial<Sampling>;
   /** Ids of the request's scope that were deleted (left out of `documentIds`), named in the `start` event. */
   missingDocumentIds?: string[];
+  /** The documents searched when narrower than the stored `documentIds` (a collection's); default `documentIds`. */
+  searchDocumentIds?: string[];
 }
 
 type Emit = (e: ChatEvent) => void;
@@ -70,7 +72,7 @@ export class ChatService {
     const question = req.messages[req.messages.length - 1]!.content.trim();
     const history = req.messages.slice(0, -1);
     const record = openRecord(this.conversations, req, question, opts.keep ?? 'conversation');
-    const { query, expansions, hits, tRetrieval } = await this.retrieve(history, question, signal, req.documentIds);
+    const { query, expansions, hits, tRetrieval } = await this.retrieve(history, question, signal, opts.searchDocumentIds ?? req.documentIds);
     const sources = hits.map((h, i): Source => ({
       n: i + 1,
       chunkId: h.chunkId,

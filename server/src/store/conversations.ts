@@ -1,7 +1,11 @@
 /** Conversations and their messages. Reasoning is stored apart from the answer and never becomes history. */
 import { randomUUID } from 'node:crypto';
 import { VerificationSchema, type Citation, type ConversationSummary, type ErrorCode, type MessageStatus, type StoredMessage, type Verification } from '@pagewise/shared';
+import { z } from 'zod';
 import type { Db } from './db.js';
+import { parseStored } from './json.js';
+
+const StoredScopeSchema = z.array(z.string());
 
 interface ConversationRow {
   id: string;
@@ -10,6 +14,7 @@ interface ConversationRow {
   updated_at: string;
   document_ids: string | null;
   messages: number;
+  collection_id: string | null;
 }
 
 interface MessageRow {
@@ -29,8 +34,8 @@ const now = () => new Date().toISOString();
 const scopeJson = (documentIds: string[] | undefined) => (documentIds ? JSON.stringify(documentIds) : null);
 
 function toSummary(r: ConversationRow): ConversationSummary {
-  const documentIds = r.document_ids ? (JSON.parse(r.document_ids) as string[]) : null;
-  return { id: r.id, title: r.title, createdAt: r.created_at, updatedAt: r.updated_at, messages: r.messages, documentIds };
+  const documentIds = parseStored<string[] | null>(StoredScopeSchema, r.document_ids, null);
+  return { id: r.id, title: r.title, createdAt: r.created_at, updatedAt: r.updated_at, messages: r.messages, documentIds, collectionId: r.collection_id };
 }
 
 function toMessage(r: MessageRow): StoredMessage {
@@ -49,13 +54,7 @@ function toMessage(r: MessageRow): StoredMessage {
 
 /** A stored check that no longer parses (a schema change) is dropped rather than failing the conversation. */
 function parseVerification(raw: string | null): Verification | null {
-  if (!raw) return null;
-  try {
-    const parsed = VerificationSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseStored<Verification | null>(VerificationSchema, raw, null);
 }
 
 export interface NewMessage {
@@ -142,6 +141,11 @@ export class ConversationStore {
 
   rename(id: string, title: string): boolean {
     return this.db.prepare('UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?').run(title, now(), id).changes === 1;
+  }
+
+  /** The collection a chat belongs to (set once, when the chat is created from a collection). */
+  setCollection(id: string, collectionId: string): void {
+    this.db.prepare('UPDATE conversations SET collection_id = ? WHERE id = ?').run(collectionId, id);
   }
 
   delete(id: string): boolean {
