@@ -9,6 +9,8 @@ export class ChunkMap {
   private readonly ordinals = new Map<string, number>();
   private readonly names: string[] = [''];
   private readonly ready = new Set<number>();
+  /** Chunks stored (of any document, ready or not). */
+  size = 0;
 
   private ordinal(documentId: string): number {
     let o = this.ordinals.get(documentId);
@@ -28,11 +30,17 @@ export class ChunkMap {
       grown.set(this.docOf);
       this.docOf = grown;
     }
-    for (const id of chunkIds) this.docOf[id] = o;
+    for (const id of chunkIds) {
+      if (this.docOf[id] === 0) this.size++;
+      this.docOf[id] = o;
+    }
   }
 
   delete(chunkIds: readonly number[]): void {
-    for (const id of chunkIds) if (id < this.docOf.length) this.docOf[id] = 0;
+    for (const id of chunkIds) {
+      if (id < this.docOf.length && this.docOf[id] !== 0) this.size--;
+      if (id < this.docOf.length) this.docOf[id] = 0;
+    }
   }
 
   documentOf(chunkId: number): string | undefined {

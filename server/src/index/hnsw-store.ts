@@ -9,6 +9,12 @@ import { VectorIndex } from './vector-index.js';
 
 /** Longest run of inserts between two turns of the event loop. */
 const SLICE_MS = 8;
+/**
+ * Above this many vectors the final save at shutdown is skipped (it rewrites the whole file: some 3 KB a vector,
+ * which at 1M vectors does not fit in the 10 s a shutdown may take). Nothing is lost: the database holds every
+ * vector, and the next start adds what the file lacks from the stored embeddings and drops what it has too many.
+ */
+export const FINAL_SAVE_MAX = 250_000;
 
 export class HnswVectorStore implements VectorStore {
   private closed = false;
@@ -88,6 +94,6 @@ export class HnswVectorStore implements VectorStore {
     this.closed = true;
     await Promise.allSettled([...this.running]);
     await this.index.idle();
-    this.index.save();
+    if (this.index.size <= FINAL_SAVE_MAX || !this.index.saved) this.index.save();
   }
 }

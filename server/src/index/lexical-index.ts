@@ -54,8 +54,37 @@ export function nameWords(text: string): string {
 const TEXT_WEIGHT = 1.0;
 const CONTEXT_WEIGHT = 0.35;
 
+/**
+ * Most chunks whose matches FTS5 ranks for one query, in a library larger than this. Ranking costs about 1 µs per
+ * matching chunk, and a question's common words match a large share of the library: the query keeps its rarest
+ * terms up to this many matches (the rarest always), and leaves the common ones (which carry little BM25 weight in
+ * a large library) to the dense side. A smaller library keeps every term: pruning at 4,900 chunks (sec-10-q) cost
+ * 2 of 195 questions their filing in the top 5.
+ */
+export const MAX_CANDIDATES = 8000;
+
 export class LexicalIndex {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    // Per-term document counts of the chunk index, read by `query` (a temporary table: nothing is stored).
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_terms USING fts5vocab(main, chunks_fts, row)');
+  }
+
+  /** The query's terms that stay (see MAX_CANDIDATES), rarest first; terms no chunk has are dropped. */
+  private candidateTerms(terms: string[], libraryChunks: number): string[] {
+    const stmt = this.db.prepare('SELECT doc FROM temp.chunks_fts_terms WHERE term = ?');
+    const counted = terms
+      .map((t) => ({ t, n: (stmt.get(t) as { doc: number } | undefined)?.doc ?? 0 }))
+      .filter((x) => x.n > 0)
+      .sort((a, b) => a.n - b.n);
+    const kept: string[] = [];
+    let total = 0;
+    for (const { t, n } of counted) {
+      if (kept.length > 0 && total + n > MAX_CANDIDATES && libraryChunks > MAX_CANDIDATES) break;
+      kept.push(t);
+      total += n;
+    }
+    return kept;
+  }
 
   /** Call inside the transaction that inserts the chunk rows. */
   add(entries: { chunkId: number; text: string; context: string }[]): void {
@@ -116,12 +145,13 @@ export class LexicalIndex {
   }
 
   /**
-   * Best-first hits among the chunks `accept` takes (those of ready documents, of the requested ones). FTS5 ranks
+   * Best-first hits among the chunks `accept` takes (those of ready documents, of the requested ones), in a library
+   * of `libraryChunks` chunks (it decides whether common terms are left out: see MAX_CANDIDATES). FTS5 ranks
    * its matches alone and hands them over best first, in growing batches, until `k` are accepted: no join over
    * every matching row (a typical question matches most of the library).
    */
-  query(text: string, k: number, accept: (chunkId: number) => boolean): LexicalHit[] {
-    const terms = [...new Set(tokenize(text))];
+  query(text: string, k: number, accept: (chunkId: number) => boolean, libraryChunks = Infinity): LexicalHit[] {
+    const terms = this.candidateTerms([...new Set(tokenize(text))], libraryChunks);
     if (terms.length === 0) return [];
     const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
     const stmt = this.db.prepare(

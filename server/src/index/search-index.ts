@@ -78,13 +78,16 @@ export class SearchIndex {
     setMeta(this.db, EMBEDDINGS_META_KEY, this.embedder.id);
 
     let { index, reason } = VectorIndex.load(this.file, this.embedder.id, this.embedder.dimension);
+    const loaded = index !== null;
     if (!index) {
       if (hasChunks) this.log.warn({ reason }, 'rebuilding the vector index from stored embeddings');
       index = VectorIndex.empty(this.file, this.embedder.id, this.embedder.dimension);
     }
     this.vectors = new HnswVectorStore(index, (id) => this.chunks.documentOf(id));
     await this.reconcile();
-    index.save();
+    // A rebuilt index is written now; a loaded one that needed a few changes is saved in the background.
+    if (loaded) this.scheduleSave();
+    else index.save();
     this.state = 'ready';
   }
 
@@ -190,7 +193,7 @@ export class SearchIndex {
   async search(query: string, opts: SearchOptions): Promise<SearchResult[]> {
     const pool = Math.max(50, opts.k * 6);
     const only = opts.documentIds ? new Set(opts.documentIds) : undefined;
-    const lexical = this.lexical.query(query, pool, (id) => this.chunks.searchable(id, only));
+    const lexical = this.lexical.query(query, pool, (id) => this.chunks.searchable(id, only), this.chunks.size);
     let dense: { chunkId: number }[] = [];
     if (this.state === 'ready' && this.vectors.size > 0 && (!only || only.size > 0)) {
       const qv = await this.embedder.embedQuery(query);

@@ -177,6 +177,11 @@ export class VectorIndex {
     return (this.run ??= this.writeAsync().finally(() => (this.run = null)));
   }
 
+  /** Whether a file of this index exists (possibly older than the graph). */
+  get saved(): boolean {
+    return fs.existsSync(this.file);
+  }
+
   /** Whether the graph has changes the file does not have yet. */
   get unsaved(): boolean {
     return this.dirty;

@@ -235,16 +235,16 @@ export class DocumentStore {
     return this.db.prepare(`SELECT * FROM documents WHERE status = 'processing'`).all() as DocumentRow[];
   }
 
-  /** Chunks of ready documents with their document's name and their page's label and kind. */
+  /** Chunks of ready documents with document name, page label and kind; the ids lead the join (CROSS JOIN fixes it). */
   getChunks(ids: number[]): Map<number, ChunkRow & { document_name: string; label: string | null; kind: PageKind | null }> {
     if (ids.length === 0) return new Map();
     const rows = this.db
       .prepare(
         `SELECT c.id, c.document_id, c.page_start, c.page_end, c.char_start, c.char_end, c.text,
                 d.name AS document_name, p.label, p.kind
-         FROM chunks c JOIN documents d ON d.id = c.document_id
+         FROM json_each(?) j CROSS JOIN chunks c ON c.id = j.value JOIN documents d ON d.id = c.document_id
          LEFT JOIN pages p ON p.document_id = c.document_id AND p.page_number = c.page_start
-         WHERE c.id IN (SELECT value FROM json_each(?)) AND d.status = 'ready'`,
+         WHERE d.status = 'ready'`,
       )
       .all(JSON.stringify(ids)) as (ChunkRow & { document_name: string; label: string | null; kind: PageKind | null })[];
     return new Map(rows.map((r) => [r.id, r]));
@@ -266,9 +266,7 @@ export class DocumentStore {
     );
     yield* stmt.iterate() as Iterable<{ id: number; document_id: string; ready: 0 | 1 }>;
   }
-  readyDocumentIds(): string[] {
-    return (this.db.prepare(`SELECT id FROM documents WHERE status = 'ready'`).all() as { id: string }[]).map((r) => r.id);
-  }
+  readyDocumentIds = (): string[] => (this.db.prepare(`SELECT id FROM documents WHERE status = 'ready'`).all() as { id: string }[]).map((r) => r.id);
 
   /** Stored embeddings of some chunks, for adding what the vector index lacks without re-embedding. */
   embeddings(ids: readonly number[]): { id: number; embedding: Float32Array | null }[] {
