@@ -6,14 +6,14 @@ const f = (x: number, d = 0) => x.toFixed(d);
 export function scaleTable(title: string, rows: ScaleRow[]): string {
   const head = [
     `${title}`,
-    '| chunks | search p50 / p95 | 8 clients p50 / throughput | extractive chat p50 | RSS main / all | per 1k chunks (main) | DATA_DIR | shutdown | restart to first search | health p99 / max while ingesting | list max | unique-word hit@1 |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| chunks | search p50 / p95 | 8 clients p50 / throughput | extractive chat p50 | RSS main / all | per 1k chunks (main) | DATA_DIR | shutdown | restart to first search | health p99 / max while ingesting | list max | unique-word hit@1 | load |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   const body = rows.map(
     (r) =>
       `| ${r.chunks} | ${f(r.searchP50, 1)} / ${f(r.searchP95, 1)} ms | ${f(r.concP50, 1)} ms / ${f(r.concQps, 1)} q/s | ${f(r.chatP50, 1)} ms | ` +
       `${f(r.rssMain)} / ${f(r.rssAll)} MB | ${f((r.rssMain / r.chunks) * 1000, 2)} MB | ${f(r.dataMb)} MB | ${f(r.shutdownMs)} ms | ${f(r.restartMs)} ms | ` +
-      `${r.healthMax ? `${f(r.healthP99, 1)} / ${f(r.healthMax)} ms` : '—'} | ${r.listMax ? `${f(r.listMax)} ms` : '—'} | ${f(r.hit1, 2)} |`,
+      `${r.healthMax ? `${f(r.healthP99, 1)} / ${f(r.healthMax)} ms` : '—'} | ${r.listMax ? `${f(r.listMax)} ms` : '—'} | ${f(r.hit1, 2)} | ${f(r.load ?? 0, 1)} |`,
   );
   return [...head, ...body, growth(rows)].join('\n');
 }

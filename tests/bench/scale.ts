@@ -38,6 +38,8 @@ export interface ScaleRow {
   healthMax: number;
   listMax: number;
   hit1: number;
+  /** The machine's 1-minute load average when the row was measured (other work slows every figure). */
+  load: number;
 }
 
 /** GET (retried: a kept-alive connection the server closes as a request goes out fails it) or POST of JSON. */
@@ -168,6 +170,7 @@ async function measure(s: ScaleServer, lib: Library, o: ScaleOptions, pool: stri
     healthMax: Math.max(0, ...probe.health),
     listMax: Math.max(0, ...probe.list),
     hit1,
+    load: os.loadavg()[0]!,
   };
 }
 

@@ -18,7 +18,6 @@ export const FINAL_SAVE_MAX = 250_000;
 
 export class HnswVectorStore implements VectorStore {
   private closed = false;
-  private adding = 0;
   private readonly running = new Set<Promise<void>>();
 
   constructor(
@@ -31,9 +30,18 @@ export class HnswVectorStore implements VectorStore {
     return this.index.size;
   }
 
-  /** Whether any insert is under way (its vectors may be in the graph before their document is searchable). */
-  get busy(): boolean {
-    return this.adding > 0;
+  /**
+   * The store in `file` if it was built by `embedderId` and reads back (`loaded`), else an empty one to fill from
+   * the stored embeddings (`reason` says why).
+   */
+  static open(
+    file: string,
+    embedderId: string,
+    dimension: number,
+    documentOf: (chunkId: number) => string | undefined,
+  ): { store: HnswVectorStore; loaded: boolean; reason: string | null } {
+    const { index, reason } = VectorIndex.load(file, embedderId, dimension);
+    return { store: new HnswVectorStore(index ?? VectorIndex.empty(file, embedderId, dimension), documentOf), loaded: index !== null, reason };
   }
 
   ids(): Iterable<number> {
@@ -48,7 +56,6 @@ export class HnswVectorStore implements VectorStore {
   }
 
   private async insertSliced(items: readonly VectorItem[]): Promise<void> {
-    this.adding++;
     let i = 0;
     try {
       while (i < items.length) {
@@ -65,8 +72,6 @@ export class HnswVectorStore implements VectorStore {
     } catch (err) {
       this.index.delete(items.slice(0, i).map((v) => v.chunkId));
       throw err;
-    } finally {
-      this.adding--;
     }
   }
 
@@ -82,12 +87,10 @@ export class HnswVectorStore implements VectorStore {
     });
   }
 
-  save(): Promise<void> {
-    return this.index.saveAsync();
-  }
-
-  get unsaved(): boolean {
-    return this.index.unsaved;
+  /** Writes the whole graph off the event loop (hnswlib has no incremental save); a change made meanwhile goes next. */
+  async save(): Promise<void> {
+    await this.index.saveAsync();
+    if (this.index.unsaved && !this.closed) await this.index.saveAsync();
   }
 
   async flush(): Promise<void> {

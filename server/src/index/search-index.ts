@@ -14,7 +14,7 @@ import { ChunkMap } from './chunk-map.js';
 import { HnswVectorStore } from './hnsw-store.js';
 import { rrfScore } from './rrf.js';
 import { VectorIndex } from './vector-index.js';
-import type { VectorItem } from './vector-store.js';
+import type { VectorItem, VectorStore } from './vector-store.js';
 
 /**
  * Weight of the dense ranking against the lexical one in the fusion. Slightly below 1 so that an exact keyword
@@ -43,7 +43,9 @@ export interface SearchOptions {
 }
 
 export class SearchIndex {
-  private vectors!: HnswVectorStore;
+  private vectors!: VectorStore;
+  /** Documents whose vectors are going in: those vectors are in the store before the document is searchable. */
+  private publishing = 0;
   /** Chunk → document and the searchable documents, so a query never lists the library's chunks. */
   private readonly chunks = new ChunkMap();
   private saveTimer: NodeJS.Timeout | null = null;
@@ -77,17 +79,13 @@ export class SearchIndex {
     }
     setMeta(this.db, EMBEDDINGS_META_KEY, this.embedder.id);
 
-    let { index, reason } = VectorIndex.load(this.file, this.embedder.id, this.embedder.dimension);
-    const loaded = index !== null;
-    if (!index) {
-      if (hasChunks) this.log.warn({ reason }, 'rebuilding the vector index from stored embeddings');
-      index = VectorIndex.empty(this.file, this.embedder.id, this.embedder.dimension);
-    }
-    this.vectors = new HnswVectorStore(index, (id) => this.chunks.documentOf(id));
+    const { store, loaded, reason } = HnswVectorStore.open(this.file, this.embedder.id, this.embedder.dimension, (id) => this.chunks.documentOf(id));
+    if (!loaded && hasChunks) this.log.warn({ reason }, 'rebuilding the vector index from stored embeddings');
+    this.vectors = store;
     await this.reconcile();
-    // A rebuilt index is written now; a loaded one that needed a few changes is saved in the background.
+    // A rebuilt index is written before the first search; a loaded one that needed changes is saved in the background.
     if (loaded) this.scheduleSave();
-    else index.save();
+    else await store.save();
     this.state = 'ready';
   }
 
@@ -154,11 +152,13 @@ export class SearchIndex {
   publish(documentId: string, pagesDone: number, processingMs: number, vectors: VectorItem[]): boolean {
     if (this.docs.get(documentId)?.status !== 'processing') return false;
     const ids = vectors.map((v) => v.chunkId);
+    this.publishing++;
     const done = this.vectors.add(documentId, vectors).then(() => {
       if (this.docs.markReady(documentId, pagesDone, processingMs)) this.chunks.setReady(documentId, true);
       else this.vectors.delete(ids);
       this.scheduleSave();
     });
+    void done.finally(() => this.publishing--).catch(() => undefined);
     done.catch((err: unknown) => this.log.warn({ documentId, reason: (err as Error).message }, 'document not published'));
     return true;
   }
@@ -198,7 +198,7 @@ export class SearchIndex {
     if (this.state === 'ready' && this.vectors.size > 0 && (!only || only.size > 0)) {
       const qv = await this.embedder.embedQuery(query);
       // While a document's vectors go in, they are in the graph before the document is searchable: filter then.
-      const hits = await this.vectors.query(qv, pool, only ?? (this.vectors.busy ? this.chunks.readySet() : undefined));
+      const hits = await this.vectors.query(qv, pool, only ?? (this.publishing > 0 ? this.chunks.readySet() : undefined));
       dense = hits.filter((h) => this.chunks.searchable(h.chunkId, only));
     }
     const fused = new Map<number, number>();
@@ -242,11 +242,7 @@ export class SearchIndex {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       // The database stays the source of truth; the index is reconciled from it at the next start if needed.
-      this.vectors.save().then(
-        // Vectors added while that save was writing wait for the next one.
-        () => this.vectors.unsaved && this.scheduleSave(),
-        (err: unknown) => this.log.error({ err }, 'saving the vector index failed'),
-      );
+      this.vectors.save().catch((err: unknown) => this.log.error({ err }, 'saving the vector index failed'));
     }, 1000);
     this.saveTimer.unref();
   }
