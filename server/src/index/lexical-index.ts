@@ -69,17 +69,30 @@ export class LexicalIndex {
     db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_terms USING fts5vocab(main, chunks_fts, row)');
   }
 
-  /** The query's terms that stay (see MAX_CANDIDATES), rarest first; terms no chunk has are dropped. */
+  /**
+   * How many chunks have each term, as last counted. Counting walks the term's whole posting list (a common term's
+   * is most of the library), so a count is reused until the library has grown or shrunk by a tenth: the counts only
+   * decide which terms a large library's query leaves out.
+   */
+  private readonly termCounts = new Map<string, { n: number; at: number }>();
+
+  private termCount(term: string, libraryChunks: number): number {
+    const known = this.termCounts.get(term);
+    if (known && Math.abs(libraryChunks - known.at) <= known.at / 10) return known.n;
+    if (this.termCounts.size >= 50_000) this.termCounts.clear();
+    const n = (this.db.prepare('SELECT doc FROM temp.chunks_fts_terms WHERE term = ?').get(term) as { doc: number } | undefined)?.doc ?? 0;
+    this.termCounts.set(term, { n, at: libraryChunks });
+    return n;
+  }
+
+  /** The query's terms that stay (see MAX_CANDIDATES), rarest first. */
   private candidateTerms(terms: string[], libraryChunks: number): string[] {
-    const stmt = this.db.prepare('SELECT doc FROM temp.chunks_fts_terms WHERE term = ?');
-    const counted = terms
-      .map((t) => ({ t, n: (stmt.get(t) as { doc: number } | undefined)?.doc ?? 0 }))
-      .filter((x) => x.n > 0)
-      .sort((a, b) => a.n - b.n);
+    if (libraryChunks <= MAX_CANDIDATES) return terms;
+    const counted = terms.map((t) => ({ t, n: this.termCount(t, libraryChunks) })).sort((a, b) => a.n - b.n);
     const kept: string[] = [];
     let total = 0;
     for (const { t, n } of counted) {
-      if (kept.length > 0 && total + n > MAX_CANDIDATES && libraryChunks > MAX_CANDIDATES) break;
+      if (kept.length > 0 && total + n > MAX_CANDIDATES) break;
       kept.push(t);
       total += n;
     }
