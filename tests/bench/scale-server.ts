@@ -44,6 +44,12 @@ export function linkNodeModules(from: string, root: string): void {
   if (fs.existsSync(path.join(from, 'client', 'node_modules'))) fs.symlinkSync(path.join(from, 'client', 'node_modules'), path.join(root, 'client', 'node_modules'));
 }
 
+/** Servers still running; killed when the benchmark exits, however it ends. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of live) p.kill('SIGKILL');
+});
+
 export class ScaleServer {
   private proc: ChildProcess | null = null;
   private exited: Promise<void> = Promise.resolve();
@@ -68,7 +74,8 @@ export class ScaleServer {
     proc.stdout!.on('data', keep);
     proc.stderr!.on('data', keep);
     this.exited = new Promise((resolve) => proc.once('exit', () => resolve()));
-    process.once('exit', () => proc.kill('SIGKILL'));
+    live.add(proc);
+    proc.once('exit', () => live.delete(proc));
     this.url = `http://127.0.0.1:${port}`;
     for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
       if (proc.exitCode !== null) break;
