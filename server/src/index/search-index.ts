@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { SearchResult } from '@pagewise/shared';
 import type { Logger } from '../logger.js';
+import { chunkDocuments, readyDocumentIds, storedEmbeddings } from '../store/chunk-reads.js';
 import { getMeta, setMeta, type Db } from '../store/db.js';
 import type { ChunkInput, DocumentStore } from '../store/documents.js';
 import { withContext, type Embedder } from './embedders/types.js';
@@ -95,19 +96,19 @@ export class SearchIndex {
    */
   private async reconcile(): Promise<void> {
     const expected = new Set<number>();
-    for (const { id, document_id, ready } of this.docs.chunkDocuments()) {
+    for (const { id, document_id, ready } of chunkDocuments(this.db)) {
       this.chunks.set(document_id, [id]);
       if (ready) expected.add(id);
     }
     const inIndex = new Set(this.vectors.ids());
     const missing = [...expected].filter((id) => !inIndex.has(id));
     for (let i = 0; i < missing.length; i += 1000) {
-      const items = this.docs.embeddings(missing.slice(i, i + 1000)).flatMap((r) => (r.embedding ? [{ chunkId: r.id, vector: r.embedding }] : []));
+      const items = storedEmbeddings(this.db, missing.slice(i, i + 1000)).flatMap((r) => (r.embedding ? [{ chunkId: r.id, vector: r.embedding }] : []));
       await this.vectors.add('', items);
     }
     const extra = [...inIndex].filter((id) => !expected.has(id));
     this.vectors.delete(extra);
-    for (const id of this.docs.readyDocumentIds()) this.chunks.setReady(id, true);
+    for (const id of readyDocumentIds(this.db)) this.chunks.setReady(id, true);
     if (missing.length || extra.length) this.log.info({ added: missing.length, removed: extra.length }, 'vector index reconciled with the database');
   }
 

@@ -259,26 +259,6 @@ export class DocumentStore {
     return new Set((rows as { id: number }[]).map((r) => r.id));
   }
 
-  /** Every chunk's document, and whether that document is ready (read once at start-up, without embeddings). */
-  *chunkDocuments(): Generator<{ id: number; document_id: string; ready: 0 | 1 }> {
-    const stmt = this.db.prepare(
-      `SELECT c.id, c.document_id, d.status = 'ready' AS ready FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.id`,
-    );
-    yield* stmt.iterate() as Iterable<{ id: number; document_id: string; ready: 0 | 1 }>;
-  }
-  readyDocumentIds = (): string[] => (this.db.prepare(`SELECT id FROM documents WHERE status = 'ready'`).all() as { id: string }[]).map((r) => r.id);
-
-  /** Stored embeddings of some chunks, for adding what the vector index lacks without re-embedding. */
-  embeddings(ids: readonly number[]): { id: number; embedding: Float32Array | null }[] {
-    const rows = this.db
-      .prepare('SELECT id, embedding FROM chunks WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
-      .all(JSON.stringify(ids)) as { id: number; embedding: Buffer | null }[];
-    return rows.map((r) => ({
-      id: r.id,
-      embedding: r.embedding ? new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)) : null,
-    }));
-  }
-
   *allChunkTexts(batch: number): Generator<{ id: number; text: string; heading: string | null; context: string | null }[]> {
     let last = 0;
     const stmt = this.db.prepare(
