@@ -10,10 +10,25 @@ import { corpusMissing, CORPORA, WHERE } from '../support/corpora.js';
 import { benchChat } from './chat.js';
 import { benchIngest, MANUAL, printIngest } from './ingest.js';
 import { benchOcr, printOcr, TESSDATA } from './ocr.js';
+import { benchScale } from './scale.js';
+import { scaleTable } from './scale-report.js';
 
-const { values: args } = parseArgs({ options: { only: { type: 'string' }, out: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    out: { type: 'string' },
+    // --only scale: library sizes in chunks, pages per generated document, the baseline commit, which servers.
+    sizes: { type: 'string', default: '10000,50000,100000' },
+    big: { type: 'boolean', default: false },
+    pages: { type: 'string', default: '2000' },
+    baseline: { type: 'string', default: 'c39dd4a' },
+    new: { type: 'string' },
+    variants: { type: 'string', default: 'baseline,new' },
+  },
+});
 const report: Record<string, unknown> = { node: process.version, cpus: os.availableParallelism(), at: new Date().toISOString() };
-const want = (name: string) => !args.only || args.only.split(',').includes(name);
+/** The scale benchmark takes most of an hour: it runs only when asked for by name. */
+const want = (name: string) => (!args.only && name !== 'scale') || (args.only ?? '').split(',').includes(name);
 /**
  * The benchmarks read the optional corpora (and R's manual from Debian): without them a part says what it skipped,
  * on one line, and the run still succeeds.
@@ -58,6 +73,17 @@ if (want('chat') && !skipped('chat')) {
   console.log(
     `chat: ${r.questions} questions over sec-10-q — server overhead before the model call (retrieval + prompt) p50 ${f(r.overheadP50Ms)} ms, p95 ${f(r.overheadP95Ms)} ms (retrieval alone p50 ${f(r.retrievalP50Ms)} / p95 ${f(r.retrievalP95Ms)} ms); time to first token with an instant fake endpoint p50 ${f(r.ttftP50Ms)} ms, p95 ${f(r.ttftP95Ms)} ms`,
   );
+}
+
+if (want('scale')) {
+  ran = true;
+  const sizes = args.sizes.split(',').map(Number).concat(args.big ? [200_000] : []);
+  const variants = args.variants.split(',') as ('baseline' | 'new')[];
+  const r = await benchScale({ sizes, pages: Number(args.pages), baseline: args.baseline, newCommit: args.new, variants }, (v, row) =>
+    console.log(`scale ${v}: ${JSON.stringify(row, (_k, x: unknown) => (typeof x === 'number' ? Number(x.toFixed(2)) : x))}`),
+  );
+  report.scale = r;
+  for (const [v, rows] of Object.entries(r)) console.log(`\n${scaleTable(v === 'new' ? 'new (this checkout)' : `baseline (${args.baseline})`, rows)}`);
 }
 
 if (ran) {

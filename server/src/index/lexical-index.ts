@@ -54,8 +54,50 @@ export function nameWords(text: string): string {
 const TEXT_WEIGHT = 1.0;
 const CONTEXT_WEIGHT = 0.35;
 
+/**
+ * Most chunks whose matches FTS5 ranks for one query, in a library larger than this. Ranking costs about 1 µs per
+ * matching chunk, and a question's common words match a large share of the library: the query keeps its rarest
+ * terms up to this many matches (the rarest always), and leaves the common ones (which carry little BM25 weight in
+ * a large library) to the dense side. A smaller library keeps every term: pruning at 4,900 chunks (sec-10-q) cost
+ * 2 of 195 questions their filing in the top 5.
+ */
+export const MAX_CANDIDATES = 8000;
+
 export class LexicalIndex {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    // Per-term document counts of the chunk index, read by `query` (a temporary table: nothing is stored).
+    db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_fts_terms USING fts5vocab(main, chunks_fts, row)');
+  }
+
+  /**
+   * How many chunks have each term, as last counted. Counting walks the term's whole posting list (a common term's
+   * is most of the library), so a count is reused until the library has grown or shrunk by a tenth: the counts only
+   * decide which terms a large library's query leaves out.
+   */
+  private readonly termCounts = new Map<string, { n: number; at: number }>();
+
+  private termCount(term: string, libraryChunks: number): number {
+    const known = this.termCounts.get(term);
+    if (known && Math.abs(libraryChunks - known.at) <= known.at / 10) return known.n;
+    if (this.termCounts.size >= 50_000) this.termCounts.clear();
+    const n = (this.db.prepare('SELECT doc FROM temp.chunks_fts_terms WHERE term = ?').get(term) as { doc: number } | undefined)?.doc ?? 0;
+    this.termCounts.set(term, { n, at: libraryChunks });
+    return n;
+  }
+
+  /** The query's terms that stay (see MAX_CANDIDATES), rarest first. */
+  private candidateTerms(terms: string[], libraryChunks: number): string[] {
+    if (libraryChunks <= MAX_CANDIDATES) return terms;
+    const counted = terms.map((t) => ({ t, n: this.termCount(t, libraryChunks) })).sort((a, b) => a.n - b.n);
+    const kept: string[] = [];
+    let total = 0;
+    for (const { t, n } of counted) {
+      if (kept.length > 0 && total + n > MAX_CANDIDATES) break;
+      kept.push(t);
+      total += n;
+    }
+    return kept;
+  }
 
   /** Call inside the transaction that inserts the chunk rows. */
   add(entries: { chunkId: number; text: string; context: string }[]): void {
@@ -115,23 +157,25 @@ export class LexicalIndex {
     for (const id of chunkIds) stmt.run(id);
   }
 
-  /** Best-first hits among chunks of ready documents (and only `documentIds` when given). */
-  query(text: string, k: number, documentIds?: string[]): LexicalHit[] {
-    const terms = [...new Set(tokenize(text))];
+  /**
+   * Best-first hits among the chunks `accept` takes (those of ready documents, of the requested ones), in a library
+   * of `libraryChunks` chunks (it decides whether common terms are left out: see MAX_CANDIDATES). FTS5 ranks
+   * its matches alone and hands them over best first, in growing batches, until `k` are accepted: no join over
+   * every matching row (a typical question matches most of the library).
+   */
+  query(text: string, k: number, accept: (chunkId: number) => boolean, libraryChunks = Infinity): LexicalHit[] {
+    const terms = this.candidateTerms([...new Set(tokenize(text))], libraryChunks);
     if (terms.length === 0) return [];
     const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
-    const filter = documentIds ? 'AND c.document_id IN (SELECT value FROM json_each(@docs))' : '';
-    const rows = this.db
-      .prepare(
-        `SELECT f.rowid AS id, bm25(chunks_fts, ${TEXT_WEIGHT}, ${CONTEXT_WEIGHT}) AS rank
-         FROM chunks_fts f
-         JOIN chunks c ON c.id = f.rowid
-         JOIN documents d ON d.id = c.document_id AND d.status = 'ready'
-         WHERE chunks_fts MATCH @match ${filter}
-         ORDER BY rank LIMIT @k`,
-      )
-      .all({ match, k, ...(documentIds ? { docs: JSON.stringify(documentIds) } : {}) }) as { id: number; rank: number }[];
-    // bm25() is lower-is-better and negative; report a positive score.
-    return rows.map((r) => ({ chunkId: r.id, score: -r.rank }));
+    const stmt = this.db.prepare(
+      `SELECT rowid AS id, bm25(chunks_fts, ${TEXT_WEIGHT}, ${CONTEXT_WEIGHT}) AS rank FROM chunks_fts
+       WHERE chunks_fts MATCH @match ORDER BY rank LIMIT @limit`,
+    );
+    for (let limit = k * 2; ; limit *= 8) {
+      const rows = stmt.all({ match, limit }) as { id: number; rank: number }[];
+      const hits = rows.filter((r) => accept(r.id)).slice(0, k);
+      // bm25() is lower-is-better and negative; report a positive score.
+      if (hits.length >= k || rows.length < limit) return hits.map((r) => ({ chunkId: r.id, score: -r.rank }));
+    }
   }
 }

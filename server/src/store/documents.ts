@@ -244,41 +244,28 @@ export class DocumentStore {
     return this.db.prepare(`SELECT * FROM documents WHERE status = 'processing'`).all() as DocumentRow[];
   }
 
-  /** Chunks of ready documents with their document's name and their page's label and kind. */
+  /** Chunks of ready documents with document name, page label and kind; the ids lead the join (CROSS JOIN fixes it). */
   getChunks(ids: number[]): Map<number, ChunkRow & { document_name: string; label: string | null; kind: PageKind | null }> {
     if (ids.length === 0) return new Map();
     const rows = this.db
       .prepare(
         `SELECT c.id, c.document_id, c.page_start, c.page_end, c.char_start, c.char_end, c.text,
                 d.name AS document_name, p.label, p.kind
-         FROM chunks c JOIN documents d ON d.id = c.document_id
+         FROM json_each(?) j CROSS JOIN chunks c ON c.id = j.value JOIN documents d ON d.id = c.document_id
          LEFT JOIN pages p ON p.document_id = c.document_id AND p.page_number = c.page_start
-         WHERE c.id IN (SELECT value FROM json_each(?)) AND d.status = 'ready'`,
+         WHERE d.status = 'ready'`,
       )
       .all(JSON.stringify(ids)) as (ChunkRow & { document_name: string; label: string | null; kind: PageKind | null })[];
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  /** Chunk ids of ready documents, optionally limited to some documents. */
+  /** Chunk ids of ready documents, optionally of some documents only (a full listing: not for the search path). */
   readyChunkIds(documentIds?: string[]): Set<number> {
     const ready = `SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ready'`;
     const rows = documentIds
       ? this.db.prepare(`${ready} AND c.document_id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(documentIds))
       : this.db.prepare(ready).all();
     return new Set((rows as { id: number }[]).map((r) => r.id));
-  }
-
-  /** Stored embeddings of ready documents' chunks, for rebuilding the vector index without re-embedding. */
-  *readyEmbeddings(): Generator<{ id: number; embedding: Float32Array | null }> {
-    const stmt = this.db.prepare(
-      `SELECT c.id, c.embedding FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ready' ORDER BY c.id`,
-    );
-    for (const r of stmt.iterate() as Iterable<{ id: number; embedding: Buffer | null }>) {
-      yield {
-        id: r.id,
-        embedding: r.embedding ? new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)) : null,
-      };
-    }
   }
 
   *allChunkTexts(batch: number): Generator<{ id: number; text: string; heading: string | null; context: string | null }[]> {
