@@ -115,23 +115,24 @@ export class LexicalIndex {
     for (const id of chunkIds) stmt.run(id);
   }
 
-  /** Best-first hits among chunks of ready documents (and only `documentIds` when given). */
-  query(text: string, k: number, documentIds?: string[]): LexicalHit[] {
+  /**
+   * Best-first hits among the chunks `accept` takes (those of ready documents, of the requested ones). FTS5 ranks
+   * its matches alone and hands them over best first, in growing batches, until `k` are accepted: no join over
+   * every matching row (a typical question matches most of the library).
+   */
+  query(text: string, k: number, accept: (chunkId: number) => boolean): LexicalHit[] {
     const terms = [...new Set(tokenize(text))];
     if (terms.length === 0) return [];
     const match = terms.map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
-    const filter = documentIds ? 'AND c.document_id IN (SELECT value FROM json_each(@docs))' : '';
-    const rows = this.db
-      .prepare(
-        `SELECT f.rowid AS id, bm25(chunks_fts, ${TEXT_WEIGHT}, ${CONTEXT_WEIGHT}) AS rank
-         FROM chunks_fts f
-         JOIN chunks c ON c.id = f.rowid
-         JOIN documents d ON d.id = c.document_id AND d.status = 'ready'
-         WHERE chunks_fts MATCH @match ${filter}
-         ORDER BY rank LIMIT @k`,
-      )
-      .all({ match, k, ...(documentIds ? { docs: JSON.stringify(documentIds) } : {}) }) as { id: number; rank: number }[];
-    // bm25() is lower-is-better and negative; report a positive score.
-    return rows.map((r) => ({ chunkId: r.id, score: -r.rank }));
+    const stmt = this.db.prepare(
+      `SELECT rowid AS id, bm25(chunks_fts, ${TEXT_WEIGHT}, ${CONTEXT_WEIGHT}) AS rank FROM chunks_fts
+       WHERE chunks_fts MATCH @match ORDER BY rank LIMIT @limit`,
+    );
+    for (let limit = k * 2; ; limit *= 8) {
+      const rows = stmt.all({ match, limit }) as { id: number; rank: number }[];
+      const hits = rows.filter((r) => accept(r.id)).slice(0, k);
+      // bm25() is lower-is-better and negative; report a positive score.
+      if (hits.length >= k || rows.length < limit) return hits.map((r) => ({ chunkId: r.id, score: -r.rank }));
+    }
   }
 }

@@ -10,8 +10,11 @@ import { getMeta, setMeta, type Db } from '../store/db.js';
 import type { ChunkInput, DocumentStore } from '../store/documents.js';
 import { withContext, type Embedder } from './embedders/types.js';
 import type { LexicalIndex } from './lexical-index.js';
+import { ChunkMap } from './chunk-map.js';
+import { HnswVectorStore } from './hnsw-store.js';
 import { rrfScore } from './rrf.js';
 import { VectorIndex } from './vector-index.js';
+import type { VectorItem } from './vector-store.js';
 
 /**
  * Weight of the dense ranking against the lexical one in the fusion. Slightly below 1 so that an exact keyword
@@ -40,7 +43,9 @@ export interface SearchOptions {
 }
 
 export class SearchIndex {
-  private vectors!: VectorIndex;
+  private vectors!: HnswVectorStore;
+  /** Chunk → document and the searchable documents, so a query never lists the library's chunks. */
+  private readonly chunks = new ChunkMap();
   private saveTimer: NodeJS.Timeout | null = null;
   private closed = false;
   state: 'ready' | 'rebuilding' = 'rebuilding';
@@ -72,39 +77,37 @@ export class SearchIndex {
     }
     setMeta(this.db, EMBEDDINGS_META_KEY, this.embedder.id);
 
-    const { index, reason } = VectorIndex.load(this.file, this.embedder.id, this.embedder.dimension);
-    if (index) {
-      this.vectors = index;
-    } else {
+    let { index, reason } = VectorIndex.load(this.file, this.embedder.id, this.embedder.dimension);
+    if (!index) {
       if (hasChunks) this.log.warn({ reason }, 'rebuilding the vector index from stored embeddings');
-      this.vectors = VectorIndex.empty(this.file, this.embedder.id, this.embedder.dimension);
+      index = VectorIndex.empty(this.file, this.embedder.id, this.embedder.dimension);
     }
-    this.reconcile();
-    this.vectors.save();
+    this.vectors = new HnswVectorStore(index, (id) => this.chunks.documentOf(id));
+    await this.reconcile();
+    index.save();
     this.state = 'ready';
   }
 
-  /** Make the vector index hold exactly the ready documents' chunks. */
-  private reconcile(): void {
+  /**
+   * Make the vector index hold exactly the ready documents' chunks. Only ids are compared: the stored embeddings
+   * are read for the chunks the index lacks (none, when the index file is up to date).
+   */
+  private async reconcile(): Promise<void> {
     const expected = new Set<number>();
-    const missing: { chunkId: number; vector: Float32Array }[] = [];
-    const inIndex = this.vectors.ids();
-    let added = 0;
-    for (const { id, embedding } of this.docs.readyEmbeddings()) {
-      expected.add(id);
-      if (!inIndex.has(id) && embedding) {
-        missing.push({ chunkId: id, vector: embedding });
-        if (missing.length >= 1000) {
-          this.vectors.add(missing.splice(0));
-          added += 1000;
-        }
-      }
+    for (const { id, document_id, ready } of this.docs.chunkDocuments()) {
+      this.chunks.set(document_id, [id]);
+      if (ready) expected.add(id);
     }
-    added += missing.length;
-    this.vectors.add(missing);
+    const inIndex = new Set(this.vectors.ids());
+    const missing = [...expected].filter((id) => !inIndex.has(id));
+    for (let i = 0; i < missing.length; i += 1000) {
+      const items = this.docs.embeddings(missing.slice(i, i + 1000)).flatMap((r) => (r.embedding ? [{ chunkId: r.id, vector: r.embedding }] : []));
+      await this.vectors.add('', items);
+    }
     const extra = [...inIndex].filter((id) => !expected.has(id));
     this.vectors.delete(extra);
-    if (added || extra.length) this.log.info({ added, removed: extra.length }, 'vector index reconciled with the database');
+    for (const id of this.docs.readyDocumentIds()) this.chunks.setReady(id, true);
+    if (missing.length || extra.length) this.log.info({ added: missing.length, removed: extra.length }, 'vector index reconciled with the database');
   }
 
   private async reembedAll(): Promise<void> {
@@ -119,8 +122,7 @@ export class SearchIndex {
       )();
     }
     // Vectors from the old embedder are useless now.
-    this.vectors = VectorIndex.empty(this.file, this.embedder.id, this.embedder.dimension);
-    this.vectors.save();
+    VectorIndex.empty(this.file, this.embedder.id, this.embedder.dimension).save();
   }
 
   setDocumentContext(documentId: string, context: string): void {
@@ -135,15 +137,26 @@ export class SearchIndex {
     return this.db.transaction(() => {
       const ids = this.docs.insertChunks(documentId, chunks);
       this.lexical.add(ids.map((id, i) => ({ chunkId: id, text: indexedText(chunks[i]!), context })));
+      this.chunks.set(documentId, ids);
       return ids;
     })();
   }
 
-  /** Mark a document ready and add its vectors: from now on it is searchable. */
-  publish(documentId: string, pagesDone: number, processingMs: number, vectors: { chunkId: number; vector: Float32Array }[]): boolean {
-    if (!this.docs.markReady(documentId, pagesDone, processingMs)) return false;
-    this.vectors.add(vectors);
-    this.scheduleSave();
+  /**
+   * Add a document's vectors, then mark it ready: from then on it is searchable. The vectors go in slices (the
+   * event loop stays free), so the document turns ready a moment after this returns; false when it is no longer
+   * processing (deleted meanwhile). A document deleted during the insert loses its vectors again; one whose
+   * insert is cut short by shutdown stays `processing` and is taken up again at the next start.
+   */
+  publish(documentId: string, pagesDone: number, processingMs: number, vectors: VectorItem[]): boolean {
+    if (this.docs.get(documentId)?.status !== 'processing') return false;
+    const ids = vectors.map((v) => v.chunkId);
+    const done = this.vectors.add(documentId, vectors).then(() => {
+      if (this.docs.markReady(documentId, pagesDone, processingMs)) this.chunks.setReady(documentId, true);
+      else this.vectors.delete(ids);
+      this.scheduleSave();
+    });
+    done.catch((err: unknown) => this.log.warn({ documentId, reason: (err as Error).message }, 'document not published'));
     return true;
   }
 
@@ -155,6 +168,8 @@ export class SearchIndex {
       this.lexical.deleteDocumentContext(documentId);
       this.docs.deleteContent(documentId);
     })();
+    this.chunks.setReady(documentId, false);
+    this.chunks.delete(ids);
     this.vectors?.delete(ids);
   }
 
@@ -166,20 +181,22 @@ export class SearchIndex {
       this.docs.deleteContent(documentId);
       this.docs.deleteRow(documentId);
     })();
+    this.chunks.setReady(documentId, false);
+    this.chunks.delete(ids);
     this.vectors.delete(ids);
     this.scheduleSave();
   }
 
   async search(query: string, opts: SearchOptions): Promise<SearchResult[]> {
     const pool = Math.max(50, opts.k * 6);
-    const lexical = this.lexical.query(query, pool, opts.documentIds);
+    const only = opts.documentIds ? new Set(opts.documentIds) : undefined;
+    const lexical = this.lexical.query(query, pool, (id) => this.chunks.searchable(id, only));
     let dense: { chunkId: number }[] = [];
-    if (this.state === 'ready' && this.vectors.size > 0) {
-      const allowed = this.docs.readyChunkIds(opts.documentIds);
-      if (allowed.size > 0) {
-        const qv = await this.embedder.embedQuery(query);
-        dense = this.vectors.query(qv, pool, (id) => allowed.has(id));
-      }
+    if (this.state === 'ready' && this.vectors.size > 0 && (!only || only.size > 0)) {
+      const qv = await this.embedder.embedQuery(query);
+      // While a document's vectors go in, they are in the graph before the document is searchable: filter then.
+      const hits = await this.vectors.query(qv, pool, only ?? (this.vectors.busy ? this.chunks.readySet() : undefined));
+      dense = hits.filter((h) => this.chunks.searchable(h.chunkId, only));
     }
     const fused = new Map<number, number>();
     lexical.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + rrfScore(rank)));
@@ -222,7 +239,7 @@ export class SearchIndex {
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       // The database stays the source of truth; the index is reconciled from it at the next start if needed.
-      this.vectors.saveAsync().then(
+      this.vectors.save().then(
         // Vectors added while that save was writing wait for the next one.
         () => this.vectors.unsaved && this.scheduleSave(),
         (err: unknown) => this.log.error({ err }, 'saving the vector index failed'),
@@ -238,8 +255,7 @@ export class SearchIndex {
       clearTimeout(this.saveTimer);
       this.saveTimer = null;
     }
-    await this.vectors?.idle();
-    this.vectors?.save();
+    await this.vectors?.flush();
   }
 }
 

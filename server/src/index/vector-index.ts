@@ -41,6 +41,28 @@ function writeFileAtomic(file: string, data: string): void {
   fs.renameSync(tmp, file);
 }
 
+/** Bytes of hnswlib's file header; its third 8-byte field is the element count, its fourth the bytes per element. */
+const HEADER_BYTES = 96;
+
+/**
+ * Check a freshly written index file without loading a second copy of the graph (that doubled the memory and the
+ * time of every save): the header must read back with the element count written, and the file must be long enough
+ * to hold that many elements (hnswlib's writes fail silently on a full disk, leaving a short file).
+ */
+function verifyWritten(file: string, count: number): void {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const header = Buffer.alloc(HEADER_BYTES);
+    const read = fs.readSync(fd, header, 0, HEADER_BYTES, 0);
+    const size = fs.fstatSync(fd).size;
+    const written = read === HEADER_BYTES ? Number(header.readBigUInt64LE(16)) : -1;
+    const perElement = read === HEADER_BYTES ? Number(header.readBigUInt64LE(24)) : 0;
+    if (written !== count || size < HEADER_BYTES + count * (perElement + 4)) throw new Error('vector index verification failed after write');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export class VectorIndex {
   private live = new Set<number>();
   private dirty = false;
@@ -139,7 +161,10 @@ export class VectorIndex {
     const n = Math.min(k, this.live.size);
     if (n <= 0) return [];
     this.hnsw.setEf(Math.max(100, n * 4));
-    const filter = allow ? (label: number) => this.live.has(label) && allow(label) : (label: number) => this.live.has(label);
+    // Deleted points are marked in the graph and skipped by hnswlib itself; only deletes queued behind a running
+    // save need the filter (a call into JavaScript for every point the search visits).
+    const hidden = this.pendingDeletes.length > 0;
+    const filter = allow ? (label: number) => this.live.has(label) && allow(label) : hidden ? (label: number) => this.live.has(label) : undefined;
     const res = this.hnsw.searchKnn(Array.from(vector), n, filter);
     return res.neighbors.map((id, i) => ({ chunkId: id, score: 1 - res.distances[i]! }));
   }
@@ -172,9 +197,7 @@ export class VectorIndex {
     this.saving = (async () => {
       await fs.promises.mkdir(dir, { recursive: true });
       await this.hnsw.writeIndex(tmp);
-      const check = new HierarchicalNSW('cosine', this.dimension);
-      await check.readIndex(tmp, true);
-      if (check.getCurrentCount() !== count) throw new Error('vector index verification failed after write');
+      verifyWritten(tmp, count);
       const fh = await fs.promises.open(tmp, 'r');
       await fh.sync();
       await fh.close();
@@ -209,9 +232,7 @@ export class VectorIndex {
     const tmp = `${this.file}.tmp`;
     try {
       this.hnsw.writeIndexSync(tmp);
-      const check = new HierarchicalNSW('cosine', this.dimension);
-      check.readIndexSync(tmp, true);
-      if (check.getCurrentCount() !== this.hnsw.getCurrentCount()) throw new Error('vector index verification failed after write');
+      verifyWritten(tmp, this.hnsw.getCurrentCount());
       fsyncPath(tmp);
     } catch (err) {
       fs.rmSync(tmp, { force: true });

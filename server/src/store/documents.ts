@@ -250,7 +250,7 @@ export class DocumentStore {
     return new Map(rows.map((r) => [r.id, r]));
   }
 
-  /** Chunk ids of ready documents, optionally limited to some documents. */
+  /** Chunk ids of ready documents, optionally of some documents only (a full listing: not for the search path). */
   readyChunkIds(documentIds?: string[]): Set<number> {
     const ready = `SELECT c.id FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ready'`;
     const rows = documentIds
@@ -259,17 +259,26 @@ export class DocumentStore {
     return new Set((rows as { id: number }[]).map((r) => r.id));
   }
 
-  /** Stored embeddings of ready documents' chunks, for rebuilding the vector index without re-embedding. */
-  *readyEmbeddings(): Generator<{ id: number; embedding: Float32Array | null }> {
+  /** Every chunk's document, and whether that document is ready (read once at start-up, without embeddings). */
+  *chunkDocuments(): Generator<{ id: number; document_id: string; ready: 0 | 1 }> {
     const stmt = this.db.prepare(
-      `SELECT c.id, c.embedding FROM chunks c JOIN documents d ON d.id = c.document_id WHERE d.status = 'ready' ORDER BY c.id`,
+      `SELECT c.id, c.document_id, d.status = 'ready' AS ready FROM chunks c JOIN documents d ON d.id = c.document_id ORDER BY c.id`,
     );
-    for (const r of stmt.iterate() as Iterable<{ id: number; embedding: Buffer | null }>) {
-      yield {
-        id: r.id,
-        embedding: r.embedding ? new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)) : null,
-      };
-    }
+    yield* stmt.iterate() as Iterable<{ id: number; document_id: string; ready: 0 | 1 }>;
+  }
+  readyDocumentIds(): string[] {
+    return (this.db.prepare(`SELECT id FROM documents WHERE status = 'ready'`).all() as { id: string }[]).map((r) => r.id);
+  }
+
+  /** Stored embeddings of some chunks, for adding what the vector index lacks without re-embedding. */
+  embeddings(ids: readonly number[]): { id: number; embedding: Float32Array | null }[] {
+    const rows = this.db
+      .prepare('SELECT id, embedding FROM chunks WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
+      .all(JSON.stringify(ids)) as { id: number; embedding: Buffer | null }[];
+    return rows.map((r) => ({
+      id: r.id,
+      embedding: r.embedding ? new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)) : null,
+    }));
   }
 
   *allChunkTexts(batch: number): Generator<{ id: number; text: string; heading: string | null; context: string | null }[]> {
