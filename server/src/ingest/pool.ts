@@ -284,7 +284,7 @@ export class ExtractionPool {
         }, RSS_POLL_MS),
       );
       armPageTimer();
-      const req: ExtractRequest = { type: 'extract', jobId, path: file, ...limits, ocr: limits.ocr ?? null };
+      const req: ExtractRequest = { type: 'extract', jobId, path: file, ...limits, ocr: limits.ocr ?? null, work: limits.work ?? null };
       child.send(req);
     });
   }

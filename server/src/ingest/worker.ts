@@ -13,6 +13,7 @@ import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { layoutPage, type LayoutItem } from './layout.js';
 import { cleanText } from './normalize.js';
 import { probeAndRecognise, type OcrSettings } from './ocr.js';
+import { passagesOf } from './page-work.js';
 import { tooMuchTextMessage, type ExtractRequest, type LimitRequest, type PageMessage, type WorkerMessage } from './protocol.js';
 import { expectedFromItems, ocrWins, pageWarnings, textStats, usableChars, USABLE_MIN } from './quality.js';
 
@@ -130,7 +131,8 @@ async function extract(req: ExtractRequest): Promise<void> {
       }
       const rawLabel = labels?.[n - 1];
       const label = typeof rawLabel === 'string' && rawLabel.trim() ? cleanText(rawLabel).slice(0, 64) : null;
-      await send({ type: 'page', jobId: req.jobId, pageNumber: n, label, ...read });
+      const passages = req.work ? await passagesOf(n, read.text, req.work) : {};
+      await send({ type: 'page', jobId: req.jobId, pageNumber: n, label, ...read, ...passages });
     }
     await send({ type: 'done', jobId: req.jobId, failedPages });
   } finally {
