@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ExtractionPool } from '../../server/src/ingest/pool.js';
-import { assignIdleWorkers, DocumentExtraction } from '../../server/src/ingest/ranges.js';
+import { assignIdleWorkers, DocumentExtraction } from '../../server/src/ingest/document-extraction.js';
 import { createLogger } from '../../server/src/logger.js';
 import { percentile } from '../eval/metrics.js';
 import { corpusPdfs } from '../support/corpora.js';

@@ -1,7 +1,7 @@
 /** A document shared between extraction workers (ranges handed to idle workers) comes out whole: every page once, in its place. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '@pagewise/shared';
-import { STEAL_MIN_PAGES } from '../../server/src/ingest/ranges.js';
+import { STEAL_MIN_PAGES } from '../../server/src/ingest/document-extraction.js';
 import { getPage } from '../support/api.js';
 import { textPdf } from '../support/pdfs.js';
 import { startTestServer, upload, waitForIngestion, type TestServer } from '../support/server.js';

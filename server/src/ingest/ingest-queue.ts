@@ -14,7 +14,7 @@ import type { PageChunker } from './chunker.js';
 import { DocumentIngestion } from './document-ingestion.js';
 import type { ExtractionPool, Slot } from './pool.js';
 import { noTextMessage, type OcrLanguageData } from './ocr-data.js';
-import { assignIdleWorkers, DocumentExtraction } from './ranges.js';
+import { assignIdleWorkers, DocumentExtraction } from './document-extraction.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -26,7 +26,6 @@ export interface IngestOptions {
 export class IngestQueue {
   private running = 0;
   private stopped = false;
-  private readonly idleWaiters: (() => void)[] = [];
   private kickScheduled = false;
   /** Extractions in progress, which idle workers help. */
   private readonly extractions = new Set<DocumentExtraction>();
@@ -80,7 +79,6 @@ export class IngestQueue {
             .finally(() => {
               this.running--;
               if (this.stopped) return;
-              if (this.running === 0 && !this.docs.hasQueued()) this.idleWaiters.splice(0).forEach((w) => w());
               this.kick();
             });
           return true;
@@ -90,15 +88,6 @@ export class IngestQueue {
         // document tries again.
         this.log.error({ err }, 'could not start queued documents');
       }
-      if (this.running === 0 && !this.docs.hasQueued()) this.idleWaiters.splice(0).forEach((w) => w());
-    });
-  }
-
-  /** Resolves when nothing is queued or processing (for tests and benchmarks). */
-  whenIdle(): Promise<void> {
-    return new Promise((resolve) => {
-      this.idleWaiters.push(resolve);
-      this.kick();
     });
   }
 
