@@ -121,7 +121,11 @@ export function layoutPage(items: LayoutItem[]): string {
     cur.accentAt = waiting ? accentCentre(x, it.width, str.length, size, true) : null;
     breakAfter = Boolean(it.hasEOL);
   }
+  return joinLines(lines);
+}
 
+/** The lines as page text: a line break between lines, a blank line at a paragraph gap, hyphenated words joined. */
+function joinLines(lines: Line[]): string {
   let out = '';
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
