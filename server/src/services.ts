@@ -16,7 +16,7 @@ import { SearchIndex } from './index/search-index.js';
 import { PageChunker } from './ingest/chunker.js';
 import { Library } from './ingest/library.js';
 import { OcrLanguageData } from './ingest/ocr-data.js';
-import { IngestQueue } from './ingest/pipeline.js';
+import { IngestQueue } from './ingest/ingest-queue.js';
 import { ExtractionPool } from './ingest/pool.js';
 import type { Logger } from './logger.js';
 import { openDb, type Db } from './store/db.js';

@@ -1,7 +1,7 @@
 /** A document shared between extraction workers (ranges handed to idle workers) comes out whole: every page once, in its place. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResponse } from '@pagewise/shared';
-import { STEAL_MIN_PAGES } from '../../server/src/ingest/ranges.js';
+import { STEAL_MIN_PAGES } from '../../server/src/ingest/document-extraction.js';
 import { getPage } from '../support/api.js';
 import { textPdf } from '../support/pdfs.js';
 import { startTestServer, upload, waitForIngestion, type TestServer } from '../support/server.js';
@@ -9,9 +9,16 @@ import { startTestServer, upload, waitForIngestion, type TestServer } from '../s
 const PAGES = STEAL_MIN_PAGES * 20 + 7;
 const marker = (n: number) => `zq${(n * 7919).toString(36)}marker`;
 
+/** How many ranges (workers) a document was read in, from the server's 'document read' log line. */
+function rangesOf(logs: string[], documentId: string): number | undefined {
+  const lines = logs.map((l) => JSON.parse(l) as { msg?: string; documentId?: string; ranges?: number });
+  return lines.find((l) => l.msg === 'document read' && l.documentId === documentId)?.ranges;
+}
+
 let s: TestServer;
+const logs: string[] = [];
 beforeAll(async () => {
-  s = await startTestServer({ INGEST_WORKERS: '2' });
+  s = await startTestServer({ INGEST_WORKERS: '2', LOG_LEVEL: 'info' }, undefined, (line) => logs.push(line));
   await s.services.index();
 });
 afterAll(() => s.close());
@@ -23,7 +30,7 @@ describe('splitting a long document across workers', () => {
     expect(res.status).toBe(202);
     const id = ((await res.json()) as { documents: { id: string }[] }).documents[0]!.id;
     await waitForIngestion(s.url, 180_000);
-    expect(s.services.queue.splitDocuments).toBe(1);
+    expect(rangesOf(logs, id)).toBeGreaterThan(1);
 
     const doc = ((await (await fetch(`${s.url}/api/documents/${id}`)).json()) as { document: { status: string; pages: number; pagesDone: number } }).document;
     expect(doc).toMatchObject({ status: 'ready', pages: PAGES, pagesDone: PAGES });
@@ -61,12 +68,13 @@ describe('the text limit of a shared document', () => {
     } finally {
       await probe.close();
     }
-    const limited = await startTestServer({ INGEST_WORKERS: '2', MAX_CHARS_PER_DOC: String(Math.floor(total * 0.8)) });
+    const limitedLogs: string[] = [];
+    const limited = await startTestServer({ INGEST_WORKERS: '2', LOG_LEVEL: 'info', MAX_CHARS_PER_DOC: String(Math.floor(total * 0.8)) }, undefined, (line) => limitedLogs.push(line));
     try {
       const res = await upload(limited.url, [{ name: 'long.pdf', data: pdf }]);
       const id = ((await res.json()) as { documents: { id: string }[] }).documents[0]!.id;
       await waitForIngestion(limited.url, 180_000);
-      expect(limited.services.queue.splitDocuments).toBe(1);
+      expect(rangesOf(limitedLogs, id)).toBeGreaterThan(1);
       const doc = ((await (await fetch(`${limited.url}/api/documents/${id}`)).json()) as { document: { status: string; chunks: number; error: { code: string } | null } }).document;
       expect(doc).toMatchObject({ status: 'failed', chunks: 0, error: { code: 'TOO_MUCH_TEXT' } });
     } finally {

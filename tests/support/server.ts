@@ -19,7 +19,8 @@ export interface TestServer {
   restart(): Promise<TestServer>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, dataDir?: string): Promise<TestServer> {
+/** `onLog`: each line the server logs (JSON), for tests that read what an operator would (set LOG_LEVEL in `env`). */
+export async function startTestServer(env: Record<string, string> = {}, dataDir?: string, onLog?: (line: string) => void): Promise<TestServer> {
   const dir = dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pagewise-test-'));
   const config = loadConfig({
     DATA_DIR: dir,
@@ -39,7 +40,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     OCR: 'off',
     ...env,
   });
-  const services = createServices(config, createLogger({ level: config.LOG_LEVEL }));
+  const services = createServices(config, createLogger({ level: config.LOG_LEVEL }, onLog && { write: onLog }));
   const app = createApp(services);
   const server = createHttpServer(app); // as in main.ts
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -58,7 +59,7 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     close,
     restart: async () => {
       await close({ keepData: true });
-      return startTestServer(env, dir);
+      return startTestServer(env, dir, onLog);
     },
   };
 }

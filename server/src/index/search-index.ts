@@ -9,7 +9,10 @@ import type { Logger } from '../logger.js';
 import { chunkDocuments, readyDocumentIds, storedEmbeddings } from '../store/chunk-reads.js';
 import { getMeta, setMeta, type Db } from '../store/db.js';
 import type { ChunkInput, DocumentStore } from '../store/documents.js';
+import { indexedText } from '../ingest/chunker.js';
 import { withContext, type Embedder } from './embedders/types.js';
+
+export { indexedText };
 import type { LexicalIndex } from './lexical-index.js';
 import { ChunkMap } from './chunk-map.js';
 import { HnswVectorStore } from './hnsw-store.js';
@@ -148,15 +151,18 @@ export class SearchIndex {
    * Add a document's vectors, then mark it ready: from then on it is searchable. The vectors go in slices (the
    * event loop stays free), so the document turns ready a moment after this returns; false when it is no longer
    * processing (deleted meanwhile). A document deleted during the insert loses its vectors again; one whose
-   * insert is cut short by shutdown stays `processing` and is taken up again at the next start.
+   * insert is cut short by shutdown stays `processing` and is taken up again at the next start. Its processing
+   * time runs from `startedAt` to the moment it turns ready.
    */
-  publish(documentId: string, pagesDone: number, processingMs: number, vectors: VectorItem[]): boolean {
+  publish(documentId: string, pagesDone: number, startedAt: number, vectors: VectorItem[], onReady?: () => void): boolean {
     if (this.docs.get(documentId)?.status !== 'processing') return false;
     const ids = vectors.map((v) => v.chunkId);
     this.publishing++;
     const done = this.vectors.add(documentId, vectors).then(() => {
-      if (this.docs.markReady(documentId, pagesDone, processingMs)) this.chunks.setReady(documentId, true);
-      else this.vectors.delete(ids);
+      if (this.docs.markReady(documentId, pagesDone, Date.now() - startedAt)) {
+        this.chunks.setReady(documentId, true);
+        onReady?.();
+      } else this.vectors.delete(ids);
       this.scheduleSave();
     });
     void done.finally(() => this.publishing--).catch(() => undefined);
@@ -257,9 +263,4 @@ export class SearchIndex {
     }
     await this.vectors?.flush();
   }
-}
-
-/** What is indexed and embedded for a chunk: its heading (page title, table header) and its text. */
-export function indexedText(c: { text: string; heading: string | null }): string {
-  return c.heading ? `${c.heading}\n${c.text}` : c.text;
 }

@@ -65,6 +65,11 @@ function pageTitle(text: string): string | null {
   return first && first.length <= 120 ? first : null;
 }
 
+/** What is indexed and embedded for a chunk: its heading (page title, table header) and its text. */
+export function indexedText(c: { text: string; heading: string | null }): string {
+  return c.heading ? `${c.heading}\n${c.text}` : c.text;
+}
+
 const SEPARATORS = ['\n\n', '\n', '. ', '。', '！', '？', '; ', '；', ', ', '，', ' ', ''];
 
 export class PageChunker {

@@ -19,7 +19,7 @@ import type { DocumentRow, DocumentStore, PageRow } from '../store/documents.js'
 import type { FileStore } from '../store/files.js';
 import type { PageCounts } from '../store/pages.js';
 import { cleanDisplayName } from './normalize.js';
-import type { IngestQueue } from './pipeline.js';
+import type { IngestQueue } from './ingest-queue.js';
 import { PAGE_WARNING_MESSAGES } from './quality.js';
 
 export interface IncomingFile {

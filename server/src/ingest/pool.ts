@@ -5,23 +5,19 @@
  * A worker that reports an ordinary parse error (not a PDF, a wrong password) is kept for the next document; one
  * that died, hit a limit or was recycled is replaced. The HTTP server's event loop never runs pdf.js.
  */
-import { IngestError, WorkerDiedError } from '../errors.js';
+import { WorkerDiedError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ExtractHandlers, ExtractLimits, ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
+import { CRASH_MESSAGE, ExtractionJob, type RunOutcome } from './extraction-job.js';
+import type { ExtractHandlers, ExtractLimits } from './protocol.js';
 import { rssMb, spawnWorker, type Slot } from './worker-process.js';
 
 export { rssMb, type Slot } from './worker-process.js';
 export type { ExtractControl, ExtractedPage, ExtractHandlers, ExtractLimits } from './protocol.js';
-const RSS_POLL_MS = 100;
 /** A worker whose memory grew past this after a document is replaced (pdf.js keeps caches per process). */
 const RECYCLE_RSS_MB = 900;
 const RECYCLE_AFTER_JOBS = 200;
 /** A worker that dies while starting (before it got any document) is started again this many times in all. */
 const START_ATTEMPTS = 3;
-const CRASH_MESSAGE = 'The PDF crashed the parser and could not be read.';
-
-/** How a job ended, as the worker reported it: its pages all sent, or an ordinary error (the worker is fine). */
-type RunOutcome = { failedPages: number; error?: undefined } | { error: IngestError };
 
 export interface PoolOptions {
   size: number;
@@ -153,140 +149,22 @@ export class ExtractionPool {
     }
   }
 
-  private run(
-    slot: Slot,
-    file: string,
-    limits: ExtractLimits & { firstPage?: number; lastPage?: number },
-    handlers: ExtractHandlers,
-  ): Promise<RunOutcome> {
+  private run(slot: Slot, file: string, limits: ExtractLimits & { firstPage?: number; lastPage?: number }, handlers: ExtractHandlers): Promise<RunOutcome> {
     const child = slot.child;
     // Killed between start-up and this job: a death like any other.
     if (!child?.connected) return Promise.reject(new WorkerDiedError('PDF_MALFORMED', CRASH_MESSAGE));
-    const jobId = this.nextJobId++;
-    return new Promise((resolve, reject) => {
-      let settled = false;
-      let chain: Promise<void> = Promise.resolve();
-      const timers: NodeJS.Timeout[] = [];
-      let pageTimer: NodeJS.Timeout | null = null;
-      let wallTimer: NodeJS.Timeout | null = null;
-      /** Once set, queued handlers are skipped: the extraction has failed or been given up. */
-      let failed = false;
-      let rendering = false; // a page is being rendered for OCR: a limit hit now is blamed on that (`blame`)
-      const blame = (e: IngestError) => Object.assign(e, { duringOcr: rendering });
-
-      const finish = (err: Error | null, value?: RunOutcome) => {
-        if (settled) return;
-        settled = true;
-        if (err) failed = true;
-        for (const t of timers) clearTimeout(t), clearInterval(t);
-        readingDone();
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        // A failure is reported once the handler already running (if any) has returned, so the caller's
-        // clean-up never races a page still being stored.
-        if (err) void chain.finally(() => reject(err));
-        else resolve(value!);
-      };
-      const armPageTimer = () => {
-        if (pageTimer) clearTimeout(pageTimer);
-        pageTimer = setTimeout(() => {
-          this.kill(slot);
-          finish(blame(new IngestError('PARSE_TIMEOUT', `Reading one page took longer than ${Math.round(this.opts.pageTimeoutMs / 1000)} s; the PDF may be pathologically complex.`)));
-        }, this.opts.pageTimeoutMs);
-      };
-      // Handlers run strictly in page order; the chain itself never rejects (a rejected chain would surface
-      // as an unhandled rejection in the server process).
-      const enqueue = (fn: () => void | Promise<void>) => {
-        chain = chain
-          .then(async () => {
-            if (!failed) await fn();
-          })
-          .catch((e: Error) => {
-            if (failed) return;
-            failed = true;
-            // A handler failed (storage, embedding): stop the worker, report the handler's error.
-            this.kill(slot);
-            finish(e);
-          });
-      };
-      /** The worker has read the document: the page and whole-document limits end (embedding has its own). */
-      const readingDone = () => {
-        if (pageTimer) clearTimeout(pageTimer);
-        if (wallTimer) clearTimeout(wallTimer);
-        pageTimer = wallTimer = null;
-      };
-      const onMessage = (m: WorkerMessage) => {
-        if (!('jobId' in m) || m.jobId !== jobId) return;
-        armPageTimer();
-        switch (m.type) {
-          case 'meta':
-            enqueue(() =>
-              handlers.onMeta(
-                { numPages: m.numPages, title: m.title },
-                {
-                  // The worker may have died meanwhile: a failed send is that, not an error of ours.
-                  stopAfter: (lastPage) => child.connected && child.send({ type: 'limit', jobId, lastPage } satisfies LimitRequest, () => undefined),
-                },
-              ),
-            );
-            return;
-          case 'ocr':
-            // The page being read is rendered for OCR: the page limit bounds that, the document's limit waits.
-            if (wallTimer) clearTimeout(wallTimer);
-            rendering = true;
-            return;
-          case 'page': {
-            handlers.onArrive?.(m.pageNumber);
-            // Resumed after an 'ocr' pause (even when rendering failed), later by the time OCR took.
-            rendering = false;
-            if (wallTimer) armWallTimer((wallDeadline += m.ocrMs));
-            const { type: _t, jobId: _j, ocrMs: _o, ...page } = m;
-            enqueue(() => handlers.onPage(page));
-            return;
-          }
-          case 'done':
-            readingDone();
-            enqueue(() => finish(null, { failedPages: m.failedPages }));
-            return;
-          case 'error':
-            readingDone();
-            if (m.detail) this.opts.log.info({ code: m.code, detail: m.detail }, 'extraction failed');
-            enqueue(() => finish(null, { error: new IngestError(m.code, m.message || undefined) }));
-            return;
-        }
-      };
-      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-        const oom = /heap limit|out of memory|allocation failed/i.test(slot.stderrTail);
-        this.opts.log.warn({ code, signal, oom }, 'extraction worker died');
-        finish(blame(oom ? new WorkerDiedError('PDF_TOO_COMPLEX') : new WorkerDiedError('PDF_MALFORMED', CRASH_MESSAGE)));
-      };
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-
-      let wallDeadline = Date.now() + this.opts.timeoutMs;
-      const armWallTimer = (deadline: number) => {
-        if (wallTimer) clearTimeout(wallTimer);
-        wallTimer = setTimeout(() => {
-          this.kill(slot);
-          finish(new IngestError('PARSE_TIMEOUT', `Reading the PDF took longer than ${Math.round(this.opts.timeoutMs / 1000)} s; it may be pathologically complex.`));
-        }, deadline - Date.now());
-      };
-      armWallTimer(wallDeadline);
-      timers.push(
-        setInterval(() => {
-          const rss = child.pid ? rssMb(child.pid) : null;
-          if (rss === null) return;
-          if (rss > this.peakWorkerRssMb) this.peakWorkerRssMb = rss;
-          if (rss > this.opts.maxRssMb) {
-            this.kill(slot);
-            finish(blame(new WorkerDiedError('PDF_TOO_COMPLEX', `Reading the PDF needed more than ${this.opts.maxRssMb} MB of memory; it may be a decompression bomb or extremely complex.`)));
-          }
-        }, RSS_POLL_MS),
-      );
-      armPageTimer();
-      const req: ExtractRequest = { type: 'extract', jobId, path: file, ...limits, ocr: limits.ocr ?? null };
-      child.send(req);
-    });
+    const job = new ExtractionJob(
+      child,
+      this.nextJobId++,
+      {
+        ...this.opts,
+        kill: () => this.kill(slot),
+        onRss: (mb) => (this.peakWorkerRssMb = Math.max(this.peakWorkerRssMb, mb)),
+        stderrTail: () => slot.stderrTail,
+      },
+      handlers,
+    );
+    return job.run({ path: file, ...limits, ocr: limits.ocr ?? null, work: limits.work ?? null });
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@
 import type { IngestFailureCode } from '../errors.js';
 import type { PageInput } from '../store/pages.js';
 import type { OcrSettings } from './ocr.js';
+import type { PagePassages, PageWork } from './page-work.js';
 
 export interface ExtractRequest {
   type: 'extract';
@@ -14,10 +15,15 @@ export interface ExtractRequest {
   lastPage?: number;
   /** OCR of pages without usable text, with this language data; null = OCR off (or no language data). */
   ocr: OcrSettings | null;
+  /** The per-page work besides reading (passages, vectors); none when absent (extraction alone). */
+  work: PageWork | null;
 }
 
-/** One page as the worker read it: what is stored for it (`PageInput`), and the time its OCR took. */
-export interface PageMessage extends PageInput {
+/**
+ * One page as the worker read it: what is stored for it (`PageInput`, its kind included), its passages (none
+ * when no page work was asked), and the time its OCR took.
+ */
+export interface PageMessage extends PageInput, Partial<PagePassages> {
   type: 'page';
   jobId: number;
   /** Time spent rendering and recognising the page (it extends the document's reading time limit). */
@@ -53,6 +59,8 @@ export interface ExtractLimits {
   maxChars: number;
   /** OCR for pages without usable text; none when absent. */
   ocr?: OcrSettings | null;
+  /** Passages and vectors made in the worker; none when absent. */
+  work?: PageWork | null;
 }
 
 /** Lets the caller narrow a running extraction (to hand the rest of the pages to another worker). */

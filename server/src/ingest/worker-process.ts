@@ -1,15 +1,18 @@
-/** Starting one extraction worker process (ingest/worker.ts) into a pool slot, and reading a process's memory. */
+/**
+ * The conversation with extraction worker processes (ingest/worker.ts): starting one into a pool slot, the
+ * messages of one job to and from it, and reading a process's memory.
+ */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from '../logger.js';
-import type { WorkerMessage } from './protocol.js';
+import type { ExtractRequest, LimitRequest, WorkerMessage } from './protocol.js';
 
-const require = createRequire(import.meta.url);
-const WORKER_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** Started without tsx's loader (see worker-entry.mjs), with the worker's TypeScript file as its argument. */
+const WORKER_ENTRY = path.join(HERE, 'worker-entry.mjs');
+const WORKER_FILE = path.join(HERE, 'worker.ts');
 
 /** One place in the pool: its worker process (null until started, and after it exited), and what it has done. */
 export interface Slot {
@@ -35,8 +38,8 @@ export function rssMb(pid: number): number | null {
  * rejects if it exits before. When the worker exits while still the slot's, the slot is emptied and `onGone` runs.
  */
 export function spawnWorker(slot: Slot, maxRssMb: number, log: Logger, onGone: () => void): Promise<void> {
-  const child = fork(WORKER_FILE, [], {
-    execArgv: ['--import', TSX_LOADER, `--max-old-space-size=${maxRssMb}`],
+  const child = fork(WORKER_ENTRY, [WORKER_FILE], {
+    execArgv: [`--max-old-space-size=${maxRssMb}`],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     serialization: 'json',
   });
@@ -66,4 +69,34 @@ export function spawnWorker(slot: Slot, maxRssMb: number, log: Logger, onGone: (
     child.once('exit', onExit);
   });
   return slot.ready;
+}
+
+/** What a job says to its worker; `close` stops listening. */
+export interface JobChannel {
+  send(msg: ExtractRequest | LimitRequest): void;
+  close(): void;
+}
+
+/** The conversation with a worker about one job: its messages (other jobs' are not its business), and its exit. */
+export function jobChannel(
+  child: ChildProcess,
+  jobId: number,
+  onMessage: (m: WorkerMessage) => void,
+  onExit: (code: number | null, signal: NodeJS.Signals | null) => void,
+): JobChannel {
+  const message = (m: WorkerMessage) => {
+    if ('jobId' in m && m.jobId === jobId) onMessage(m);
+  };
+  child.on('message', message);
+  child.once('exit', onExit);
+  return {
+    // The worker may have died meanwhile: a failed send is that (its exit ends the job), not an error of ours.
+    send: (msg) => {
+      if (child.connected) child.send(msg, () => undefined);
+    },
+    close: () => {
+      child.off('message', message);
+      child.off('exit', onExit);
+    },
+  };
 }

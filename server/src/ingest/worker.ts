@@ -14,6 +14,7 @@ import { layoutPage, type LayoutItem } from './layout.js';
 import { pickTitle } from './title.js';
 import { cleanText } from './normalize.js';
 import { probeAndRecognise, type OcrSettings } from './ocr.js';
+import { passagesOf } from './page-work.js';
 import { tooMuchTextMessage, type ExtractRequest, type LimitRequest, type PageMessage, type WorkerMessage } from './protocol.js';
 import { expectedFromItems, ocrWins, pageWarnings, textStats, usableChars, USABLE_MIN } from './quality.js';
 
@@ -26,21 +27,15 @@ type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjsPromise: Promise<PdfJs> | null = null;
 
 /**
- * Loads pdf.js and its worker module (which pdf.js would otherwise import lazily at the first document: in Node
- * it runs in this thread, found through `globalThis.pdfjsWorker`). Both bundles carry core-js, which replaces
- * `Array.prototype.push` with a JavaScript version (a guard against a V8 bug with non-writable array lengths,
- * which pdf.js never creates); pdf.js pushes millions of times per document, and the polyfill cost ~20 % of
- * extraction time, so the native method is put back once both are loaded. This process runs nothing else.
+ * pdf.js and its worker module (which pdf.js would otherwise import lazily at the first document: in Node it runs
+ * in this thread, found through `globalThis.pdfjsWorker`). worker-entry.mjs has loaded both already (and put the
+ * native `Array.prototype.push` back), so these imports find them in the module cache.
  */
 function loadPdfJs(): Promise<PdfJs> {
   return (pdfjsPromise ??= (async () => {
-    const nativePush = Array.prototype.push;
     const pdfjs = (await import(pathToFileURL(path.join(pdfjsRoot, 'legacy/build/pdf.mjs')).href)) as PdfJs;
     const worker: unknown = await import(pathToFileURL(path.join(pdfjsRoot, 'legacy/build/pdf.worker.mjs')).href);
     (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker = worker;
-    if (Array.prototype.push !== nativePush) {
-      Object.defineProperty(Array.prototype, 'push', { value: nativePush, writable: true, configurable: true, enumerable: false });
-    }
     return pdfjs;
   })());
 }
@@ -138,7 +133,8 @@ async function extract(req: ExtractRequest): Promise<void> {
       }
       const rawLabel = labels?.[n - 1];
       const label = typeof rawLabel === 'string' && rawLabel.trim() ? cleanText(rawLabel).slice(0, 64) : null;
-      await send({ type: 'page', jobId: req.jobId, pageNumber: n, label, ...read });
+      const passages = req.work ? await passagesOf(n, read.text, req.work) : {};
+      await send({ type: 'page', jobId: req.jobId, pageNumber: n, label, ...read, ...passages });
     }
     await send({ type: 'done', jobId: req.jobId, failedPages });
   } finally {

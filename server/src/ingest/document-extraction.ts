@@ -50,7 +50,7 @@ export class DocumentExtraction {
   private readonly deathPages = new Set<number>();
   /** Pages whose rendering for OCR hit a limit: read without OCR (after MAX_WORKER_DEATHS of them, no page is OCR'd). */
   private readonly noOcrPages = new Set<number>();
-  /** How many ranges the document was read in (for tests and benchmarks). */
+  /** How many ranges the document was read in (logged when it has been read). */
   rangeCount = 0;
 
   constructor(
