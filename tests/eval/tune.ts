@@ -3,7 +3,8 @@
  * and the document prior, fetched once) under a grid of fusion weights, and prints page hit@5 per group for each,
  * best first, with the weights in force marked. The library in DIR must already hold the set's documents, ingested
  * with the embedder in the environment: `npm run eval:set -- --data-dir DIR` does that once (with EMBEDDER=openai
- * most of an hour of CPU here), after which each tuning run costs one query embedding per question.
+ * most of an hour of CPU here), after which each tuning run costs one query embedding per question. The grid's
+ * dense weights 0.01 and 50 stand for the lexical and the dense ranking alone.
  */
 import { parseArgs } from 'node:util';
 import { FUSION, fuse, type FusionWeights } from '../../server/src/index/fusion.js';
@@ -32,7 +33,7 @@ const GROUPS: [string, (q: EvalQuestion) => boolean][] = [
 
 function grid(): FusionWeights[] {
   const out: FusionWeights[] = [];
-  for (const dense of [0.6, 0.9, 1.2, 1.6, 2.2, 3])
+  for (const dense of [0.01, 0.6, 0.9, 1.2, 1.6, 2.2, 3, 50])
     for (const otherLanguage of [1, 1.5, 2, 3, 5])
       for (const docPrior of [0, 0.5, 1, 2]) for (const navigation of [0.9]) out.push({ dense, otherLanguage, docPrior, navigation });
   return out;
