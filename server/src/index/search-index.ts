@@ -15,31 +15,16 @@ import { withContext, type Embedder } from './embedders/types.js';
 export { indexedText };
 import type { LexicalIndex } from './lexical-index.js';
 import { ChunkMap } from './chunk-map.js';
+import { FUSION, fuse, type Candidates } from './fusion.js';
 import { HnswVectorStore } from './hnsw-store.js';
-import { rrfScore } from './rrf.js';
+import { textLanguage } from './language.js';
 import { VectorIndex } from './vector-index.js';
 import type { VectorItem, VectorStore } from './vector-store.js';
 
-/**
- * Weight of the dense ranking against the lexical one in the fusion. Slightly below 1 so that an exact keyword
- * hit outranks an equally placed nearest neighbour of the (approximate) embedding.
- */
-const DENSE_WEIGHT = 0.9;
-/**
- * Strength of the document-level prior: a chunk's fused score is multiplied by (1 + DOC_PRIOR × its document's
- * normalised context score). Measured on sec-10-q with the built-in embedder (filing-level hit@5):
- * 0 → 0.60, 0.5 → 0.87, 1 → 0.93, 2 → 0.95. It never reorders chunks within one document. It keys on the
- * question's name-like words only (`nameWords`): on our own set that took page hit@5 from 0.593 to 0.651
- * (sec-10-q unchanged), because topic words in other documents' openings no longer boost those documents.
- */
-const DOC_PRIOR = 2;
-/**
- * A passage of a contents or index page (`pageKind`) scores this share of what it would: such a page repeats the
- * headings of every page it lists, so it matches many questions about as well as the page that answers them, and
- * now ranks below it. A question that only its words match still finds it.
- */
-const NAVIGATION_WEIGHT = 0.9;
 const EMBEDDINGS_META_KEY = 'embeddings_embedder';
+
+/** A passage row as search reads it: the chunk, its document's name, its page's label and kind. */
+type SearchRow = ReturnType<DocumentStore['getChunks']> extends Map<number, infer R> ? R : never;
 
 export interface SearchOptions {
   k: number;
@@ -197,28 +182,26 @@ export class SearchIndex {
     this.scheduleSave();
   }
 
-  async search(query: string, opts: SearchOptions): Promise<SearchResult[]> {
+  /** Both rankings, the document prior and the rows they name, before fusion (`npm run eval:tune` replays them). */
+  async candidates(query: string, opts: SearchOptions): Promise<Candidates<SearchRow>> {
     const pool = Math.max(50, opts.k * 6);
     const only = opts.documentIds ? new Set(opts.documentIds) : undefined;
-    const lexical = this.lexical.query(query, pool, (id) => this.chunks.searchable(id, only), this.chunks.size);
-    let dense: { chunkId: number }[] = [];
+    const lexical = this.lexical.query(query, pool, (id) => this.chunks.searchable(id, only), this.chunks.size).map((h) => h.chunkId);
+    let dense: number[] = [];
     if (this.state === 'ready' && this.vectors.size > 0 && (!only || only.size > 0)) {
       const qv = await this.embedder.embedQuery(query);
       // While a document's vectors go in, they are in the graph before the document is searchable: filter then.
       const hits = await this.vectors.query(qv, pool, only ?? (this.publishing > 0 ? this.chunks.readySet() : undefined));
-      dense = hits.filter((h) => this.chunks.searchable(h.chunkId, only));
+      dense = hits.filter((h) => this.chunks.searchable(h.chunkId, only)).map((h) => h.chunkId);
     }
-    const fused = new Map<number, number>();
-    lexical.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + rrfScore(rank)));
-    dense.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + rrfScore(rank, DENSE_WEIGHT)));
-    const rows = this.docs.getChunks([...fused.keys()]);
-    const prior = this.lexical.documentScores(query, opts.documentIds);
-    for (const [id, score] of fused) {
-      const row = rows.get(id);
-      const boost = 1 + DOC_PRIOR * (row ? (prior.get(row.document_id) ?? 0) : 0);
-      fused.set(id, score * boost * (row?.kind ? NAVIGATION_WEIGHT : 1));
-    }
-    const ranked = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    const rows = this.docs.getChunks([...new Set([...lexical, ...dense])]);
+    return { lexical, dense, prior: this.lexical.documentScores(query, opts.documentIds), rows };
+  }
+
+  async search(query: string, opts: SearchOptions): Promise<SearchResult[]> {
+    const found = await this.candidates(query, opts);
+    const rows = found.rows;
+    const ranked = fuse(found, textLanguage(query), FUSION[this.embedder.kind]);
 
     const results: SearchResult[] = [];
     const seenPages = new Set<string>();
