@@ -1,5 +1,5 @@
 /** Document, page and chunk rows. Lexical rows are written by the LexicalIndex inside the same transactions. */
-import type { DocumentStatus, DocumentSummary, ErrorCode } from '@pagewise/shared';
+import type { DocumentStage, DocumentStatus, DocumentSummary, ErrorCode } from '@pagewise/shared';
 import type { PageKind } from '../ingest/page-kind.js';
 import type { Db } from './db.js';
 import { PageStore, type PageCounts } from './pages.js';
@@ -66,6 +66,7 @@ export function toSummary(row: DocumentRow, chunks: number, pages: PageCounts = 
     id: row.id,
     name: row.name,
     status: row.status,
+    stage: stageOf(row),
     pages: row.pages,
     pagesDone: row.pages_done,
     chunks,
@@ -78,6 +79,13 @@ export function toSummary(row: DocumentRow, chunks: number, pages: PageCounts = 
       ? { error: { code: row.error_code as ErrorCode, message: row.error_message ?? '' } }
       : {}),
   };
+}
+
+/** Every page is counted in `pages_done` (a failed one as empty) before the last passages are embedded: then it is indexing. */
+function stageOf(row: DocumentRow): DocumentStage {
+  if (row.status !== 'processing') return row.status;
+  if (row.pages === null) return 'opening';
+  return row.pages_done >= row.pages ? 'indexing' : 'extracting';
 }
 
 export class DocumentStore {
