@@ -10,6 +10,7 @@ import { getMeta, setMeta, type Db } from '../store/db.js';
 import type { ChunkInput, DocumentStore } from '../store/documents.js';
 import { withContext, type Embedder } from './embedders/types.js';
 import type { LexicalIndex } from './lexical-index.js';
+import { relevanceFloor } from './relevance.js';
 import { rrfScore } from './rrf.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -37,6 +38,8 @@ const EMBEDDINGS_META_KEY = 'embeddings_embedder';
 export interface SearchOptions {
   k: number;
   documentIds?: string[];
+  /** Leave out passages below the relevance floor (`relevance.ts`): none at all for a query the library does not know. */
+  floor?: boolean;
 }
 
 export class SearchIndex {
@@ -173,7 +176,7 @@ export class SearchIndex {
   async search(query: string, opts: SearchOptions): Promise<SearchResult[]> {
     const pool = Math.max(50, opts.k * 6);
     const lexical = this.lexical.query(query, pool, opts.documentIds);
-    let dense: { chunkId: number }[] = [];
+    let dense: { chunkId: number; score: number }[] = [];
     if (this.state === 'ready' && this.vectors.size > 0) {
       const allowed = this.docs.readyChunkIds(opts.documentIds);
       if (allowed.size > 0) {
@@ -181,6 +184,8 @@ export class SearchIndex {
         dense = this.vectors.query(qv, pool, (id) => allowed.has(id));
       }
     }
+    const floor = opts.floor ? relevanceFloor(this.db, query, dense) : null;
+    if (floor && !floor.matched) return [];
     const fused = new Map<number, number>();
     lexical.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + rrfScore(rank)));
     dense.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + rrfScore(rank, DENSE_WEIGHT)));
@@ -197,7 +202,7 @@ export class SearchIndex {
     const seenPages = new Set<string>();
     for (const [id, score] of ranked) {
       const row = rows.get(id);
-      if (!row) continue;
+      if (!row || (floor && !floor.passes(row))) continue;
       const pageKey = `${row.document_id}:${row.page_start}`;
       if (seenPages.has(pageKey)) continue;
       seenPages.add(pageKey);

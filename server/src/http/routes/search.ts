@@ -7,7 +7,7 @@ export function searchRouter(index: () => Promise<SearchIndex>): Router {
   const router = Router();
   router.post('/', async (req, res) => {
     const { query, k, documentIds } = parse(SearchRequestSchema, req.body);
-    const results = await (await index()).search(query, { k, documentIds });
+    const results = await (await index()).search(query, { k, documentIds, floor: true });
     const body: SearchResponse = { results };
     res.json(body);
   });
