@@ -49,7 +49,7 @@ export function CitationChip({ source, support, onOpen }: { source: Source; supp
         data-cite={source.n}
         data-support={support ? `${support.charStart}-${support.charEnd}` : undefined}
         aria-label={`Source ${source.n}: ${source.documentName}, ${where}`}
-        onClick={() => onOpen?.(source, support)}
+        onClick={() => (setOpen(false), onOpen?.(source, support))}
         onFocus={() => setOpen(true)}
         onBlur={() => setOpen(false)}
       >
