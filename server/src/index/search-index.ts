@@ -184,7 +184,7 @@ export class SearchIndex {
         dense = this.vectors.query(qv, pool, (id) => allowed.has(id));
       }
     }
-    const floor = opts.floor ? relevanceFloor(this.db, query, dense) : null;
+    const floor = opts.floor ? relevanceFloor(this.db, query, dense, this.embedder.kind !== 'builtin') : null;
     if (floor && !floor.matched) return [];
     const fused = new Map<number, number>();
     lexical.forEach((h, rank) => fused.set(h.chunkId, (fused.get(h.chunkId) ?? 0) + rrfScore(rank)));
