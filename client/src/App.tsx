@@ -8,6 +8,8 @@ import { ModelStatus } from './components/ModelStatus';
 import type { SupportSpan } from './components/Markdown';
 import { PdfViewer, type ViewerTarget } from './components/PdfViewer';
 import { UploadZone, type UploadItem, type UploadZoneHandle } from './components/UploadZone';
+import { SettingsButton } from './components/SettingsView';
+import { useWorkspace } from './hooks/useWorkspace';
 import { useChat } from './hooks/useChat';
 import { useDocuments } from './hooks/useDocuments';
 import { explain } from './messages';
@@ -25,7 +27,8 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
   const loadConversations = useCallback(() => {
     api.conversations().then((r) => setConversations(r.conversations), () => undefined);
   }, []);
-  const chat = useChat(loadConversations);
+  const workspace = useWorkspace();
+  const chat = useChat(loadConversations, workspace.collections.current?.id ?? null);
 
   useEffect(() => {
     api.health().then(setHealth, () => undefined);
@@ -33,8 +36,10 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
   }, [loadConversations]);
 
   const ready = documents.filter((d) => d.status === 'ready');
-  const scope = useMemo(() => [...selected].filter((id) => ready.some((d) => d.id === id)), [selected, ready]);
-  const scopeLabel = scope.length === 0 ? 'all documents' : scope.length === 1 ? ready.find((d) => d.id === scope[0])?.name ?? '1 document' : `${scope.length} documents`;
+  // With a collection picked, only its ticked documents narrow the scope (the server answers from the collection).
+  const members = workspace.collections.current?.documentIds;
+  const scope = useMemo(() => [...selected].filter((id) => ready.some((d) => d.id === id) && (!members || members.includes(id))), [selected, ready, members]);
+  const scopeLabel = scope.length === 0 ? (workspace.collections.current ? `the collection "${workspace.collections.current.name}"` : 'all documents') : scope.length === 1 ? ready.find((d) => d.id === scope[0])?.name ?? '1 document' : `${scope.length} documents`;
 
   const onFiles = useCallback(
     (files: File[]) => {
@@ -87,6 +92,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
           </button>
         </nav>
         <ModelStatus health={health} />
+        <SettingsButton />
         {onSignOut && (
           <button type="button" onClick={onSignOut}>
             Sign out
@@ -108,18 +114,20 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
             })
           }
           onDelete={(id) => {
-            void api.deleteDocument(id).then(refresh, () => refresh());
+            void api.deleteDocument(id).then(refresh, () => refresh()).then(workspace.collections.reload);
           }}
           onPick={() => zone.current?.pick()}
           onDismissUpload={(key) => setUploads((all) => all.filter((u) => u.key !== key))}
           onDismissAllUploads={() => setUploads((all) => all.filter((u) => !u.error))}
           onOpenHit={openSource}
           onOpenPage={(d, page) => setViewer({ documentId: d.id, documentName: d.name, page })}
+          workspace={workspace.libraryProps({ chat, conversations, refresh, setViewer, openSource, showChat: () => setPanel('chat') })}
         />
         <Conversations
           conversations={conversations}
           activeId={chat.conversationId}
           onOpen={(id) => {
+            workspace.collections.pick(conversations.find((c) => c.id === id)?.collectionId ?? null);
             void chat.open(id);
             setPanel('chat');
           }}

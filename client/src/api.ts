@@ -37,7 +37,7 @@ export function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, 'INTERNAL_ERROR', `The server answered ${status}.`);
 }
 
-async function request<S extends z.ZodType>(path: string, init: RequestInit, schema: S | null): Promise<z.output<S>> {
+export async function request<S extends z.ZodType>(path: string, init: RequestInit, schema: S | null): Promise<z.output<S>> {
   let res: Response;
   try {
     res = await fetch(path, { credentials: 'same-origin', ...init });
@@ -49,7 +49,7 @@ async function request<S extends z.ZodType>(path: string, init: RequestInit, sch
   return schema.parse(await res.json());
 }
 
-const json = (body: unknown): RequestInit => ({
+export const json = (body: unknown): RequestInit => ({
   method: 'POST',
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),

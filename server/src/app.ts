@@ -18,6 +18,10 @@ import { authRouter, isAuthenticated, requireAuth, type AuthOptions } from './ht
 import { openAIRouter } from './http/routes/openai/index.js';
 import { FailureLimiter, perMinute } from './http/rate-limit.js';
 import { conversationsRouter } from './http/routes/conversations.js';
+import { collectionsRouter } from './http/routes/collections.js';
+import { documentActionsRouter } from './http/routes/documents/actions.js';
+import { exportRouter } from './http/routes/export.js';
+import { settingsRouter } from './http/routes/settings.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services.js';
 import { SessionStore } from './store/sessions.js';
@@ -98,9 +102,13 @@ function apiRouter(s: Services, hosts: HostPolicy, auth: AuthOptions, questions:
     maxFileBytes: s.config.MAX_UPLOAD_MB * 1024 * 1024,
     maxFiles: s.config.MAX_FILES_PER_UPLOAD,
   }));
-  api.use('/search', searchRouter(s.index));
-  api.use('/chat', chatRouter(s.chat, s.conversations, s.streams, s.log.child({ part: 'chat' })));
+  api.use('/documents', documentActionsRouter(s.db, s.library, s.overviews));
+  api.use('/search', searchRouter(s.index, s.collections));
+  api.use('/chat', chatRouter({ chat: s.chat, conversations: s.conversations, collections: s.collections, titler: s.titler, streams: s.streams, log: s.log.child({ part: 'chat' }) }));
   api.use('/conversations', conversationsRouter(s.conversations));
+  api.use('/conversations', exportRouter(s.conversations, s.collections));
+  api.use('/collections', collectionsRouter(s.collections));
+  api.use('/settings', settingsRouter(s.config, s.health));
   api.use(apiNotFound);
   return api;
 }

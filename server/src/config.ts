@@ -96,6 +96,10 @@ const EnvSchema = z.object({
    */
   CLAIM_CHECK_MODEL: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   CLAIM_CHECK_TIMEOUT_MS: int(8000, 100),
+  /** With a model configured, a new chat is titled by the utility model (`model`), else by its first words (`words`). */
+  CHAT_TITLES: z.preprocess(emptyAsUndefined, z.enum(['model', 'words']).default('model')),
+  /** With a model configured, each new document gets an overview (summary, three questions) in the background. */
+  OVERVIEW: z.preprocess(emptyAsUndefined, z.enum(['on', 'off']).default('on')),
   /** Concurrent chat streams, in all and per client address; more → 429 TOO_MANY_STREAMS. */
   MAX_STREAMS: int(64, 1),
   MAX_STREAMS_PER_CLIENT: int(8, 1),

@@ -23,6 +23,11 @@ import { openDb, type Db } from './store/db.js';
 import { DocumentStore } from './store/documents.js';
 import { FileStore } from './store/files.js';
 import { classifyStoredPages } from './store/page-kinds.js';
+import { OverviewService } from './answer/overview.js';
+import { ChatTitler } from './answer/title.js';
+import { CollectionStore } from './store/collections.js';
+import { backfillTitles } from './store/document-names.js';
+import { OverviewStore } from './store/overviews.js';
 
 export const VERSION = '0.1.0';
 
@@ -38,6 +43,10 @@ export interface Services {
   conversations: ConversationStore;
   chatModel: ChatModel | null;
   chat: ChatService;
+  /** Collections of documents, the chat titles from the utility model, the documents' overviews (issue 18). */
+  collections: CollectionStore;
+  titler: ChatTitler | null;
+  overviews: OverviewService;
   streams: StreamRegistry;
   /** Resolves once the embedder is known and the vector index matches the database. */
   index: () => Promise<SearchIndex>;
@@ -48,6 +57,7 @@ export interface Services {
 export function createServices(config: Config, log: Logger): Services {
   const db = openDb(config.dataDir);
   classifyStoredPages(db, log.child({ part: 'store' }));
+  backfillTitles(db, log.child({ part: 'store' }));
   const docs = new DocumentStore(db);
   const files = new FileStore(config.dataDir);
   const lexical = new LexicalIndex(db);
@@ -107,6 +117,11 @@ export function createServices(config: Config, log: Logger): Services {
     log.child({ part: 'chat' }),
     new ClaimChecker({ model: config.CLAIM_CHECK_MODEL === 'on' ? chatModel : null, timeoutMs: config.CLAIM_CHECK_TIMEOUT_MS }, log.child({ part: 'claims' })),
   );
+  const collections = new CollectionStore(db);
+  const titler = chatModel && config.CHAT_TITLES === 'model' ? new ChatTitler(chatModel, conversations, log.child({ part: 'titles' })) : null;
+  const overviews = new OverviewService(new OverviewStore(db), docs, config.OVERVIEW === 'on' ? chatModel : null, log.child({ part: 'overview' }));
+  queue.onReady = (id) => overviews.schedule(id);
+  overviews.resume();
   const streams = new StreamRegistry({ maxStreams: config.MAX_STREAMS, maxStreamsPerClient: config.MAX_STREAMS_PER_CLIENT });
   if (chatModel) log.info({ model: config.LLM_MODEL, baseUrl: config.LLM_BASE_URL }, 'chat model endpoint configured');
   else log.info('no chat model configured (LLM_BASE_URL unset): chat answers extractively with cited passages');
@@ -140,6 +155,7 @@ export function createServices(config: Config, log: Logger): Services {
 
   const close = async () => {
     closed = true;
+    overviews.stop();
     streams.shutdown();
     await queue.stop();
     try {
@@ -150,7 +166,7 @@ export function createServices(config: Config, log: Logger): Services {
     db.close();
   };
 
-  return { config, log, db, docs, files, pool, queue, library, conversations, chatModel, chat, streams, index, health, close };
+  return { config, log, db, docs, files, pool, queue, library, conversations, chatModel, chat, collections, titler, overviews, streams, index, health, close };
 }
 
 function createChatModel(config: Config): ChatModel | null {

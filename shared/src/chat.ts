@@ -23,6 +23,8 @@ export const ChatRequestSchema = z.object({
   documentIds: z.array(z.string().min(1)).max(MAX_DOCUMENT_IDS_PER_REQUEST).optional(),
   /** Continue this conversation; a new one is created when absent. */
   conversationId: z.string().uuid().optional(),
+  /** Answer from this collection's documents; a new conversation belongs to it and keeps that scope. */
+  collectionId: z.string().uuid().optional(),
 });
 export type ChatRequest = z.infer<typeof ChatRequestSchema>;
 
@@ -148,6 +150,8 @@ export const ConversationSummarySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   messages: z.number().int(),
+  /** The collection the chat belongs to (its scope), if any. */
+  collectionId: z.string().nullable().optional(),
 });
 export type ConversationSummary = z.infer<typeof ConversationSummarySchema>;
 

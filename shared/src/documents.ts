@@ -33,6 +33,10 @@ export const DocumentSummarySchema = z.object({
   ocrPages: z.number().int(),
   warningPages: z.number().int(),
   error: ErrorDetailSchema.optional(),
+  /** The PDF's own title (metadata /Title or XMP dc:title) when it is a sensible one. */
+  title: z.string().nullable().optional(),
+  /** The file name it was uploaded as, once it has been renamed (null before). */
+  originalName: z.string().nullable().optional(),
 });
 export type DocumentSummary = z.infer<typeof DocumentSummarySchema>;
 

@@ -43,6 +43,9 @@ export const ERROR_CODES = [
   // the OpenAI-compatible endpoint (/v1)
   'MODEL_NOT_FOUND',
   'UNSUPPORTED_PARAMETER',
+  // collections
+  'COLLECTION_NOT_FOUND',
+  'COLLECTION_NAME_TAKEN',
   // access (SECURITY.md H1-H4)
   'UNAUTHENTICATED',
   'CSRF',

@@ -9,3 +9,4 @@ export * from './openai.js';
 export * from './leaders.js';
 export * from './pages.js';
 export * from './extractive.js';
+export * from './library.js';

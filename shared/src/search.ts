@@ -5,6 +5,8 @@ export const SearchRequestSchema = z.object({
   query: z.string().trim().min(1).max(MAX_QUERY_CHARS),
   k: z.number().int().min(1).max(MAX_SEARCH_K).default(DEFAULT_SEARCH_K),
   documentIds: z.array(z.string().min(1)).max(MAX_DOCUMENT_IDS_PER_REQUEST).optional(),
+  /** Search only this collection's documents (with `documentIds`, the documents in both). */
+  collectionId: z.string().uuid().optional(),
 });
 export type SearchRequest = z.input<typeof SearchRequestSchema>;
 

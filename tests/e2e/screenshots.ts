@@ -13,6 +13,7 @@ import { launchBrowser } from '../support/browser.js';
 import { fixtureFile } from '../support/fixtures.js';
 import { startFakeLlm } from '../support/fake-llm.js';
 import { startTestServer } from '../support/server.js';
+import { workspaceShots } from './screenshots-workspace.js';
 
 const out = path.resolve(process.argv[2] ?? path.join(os.tmpdir(), 'pagewise-screenshots'));
 fs.mkdirSync(out, { recursive: true });
@@ -123,4 +124,5 @@ try {
   await guarded.close();
   await llm.close();
 }
+shots.push(...(await workspaceShots(out)));
 console.log(`screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}`);

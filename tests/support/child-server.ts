@@ -67,6 +67,8 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
         LOG_LEVEL: 'warn',
         INGEST_WORKERS: '2',
         CLAIM_CHECK_MODEL: 'off',
+        CHAT_TITLES: 'words',
+        OVERVIEW: 'off',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -31,6 +31,9 @@ export async function startTestServer(env: Record<string, string> = {}, dataDir?
     QUERY_EXPANSION: 'off',
     // Likewise the model's quote check of partly supported claims (tests/server/chat-claims.test.ts turns it on).
     CLAIM_CHECK_MODEL: 'off',
+    // Likewise the utility model's chat titles and document overviews (their own suites turn them on).
+    CHAT_TITLES: 'words',
+    OVERVIEW: 'off',
     INGEST_WORKERS: '1',
     // OCR needs language data in DATA_DIR/ocr, fetched at start-up; the OCR suites turn it on with a local source.
     OCR: 'off',

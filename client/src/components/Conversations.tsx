@@ -1,5 +1,6 @@
 import type { ConversationSummary } from '@pagewise/shared';
 import { useState } from 'react';
+import { libraryApi } from '../libraryApi';
 
 interface Props {
   conversations: ConversationSummary[];
@@ -42,6 +43,9 @@ export function Conversations({ conversations, activeId, onOpen, onRename, onDel
                 <button type="button" className="icon" aria-label={`Rename ${c.title}`} onClick={() => (setEditing(c.id), setTitle(c.title))}>
                   ✎
                 </button>
+                <a className="icon conv-export" href={libraryApi.exportUrl(c.id)} download aria-label={`Export ${c.title} as Markdown`} title="Export as Markdown">
+                  ⤓
+                </a>
                 <button type="button" className="icon" aria-label={`Delete ${c.title}`} onClick={() => onDelete(c.id)}>
                   ✕
                 </button>

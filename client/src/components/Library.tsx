@@ -1,7 +1,11 @@
 import { collapseLeaders, pageRef, type DocumentSummary, type SearchResult } from '@pagewise/shared';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
+import type { LibraryWorkspace } from '../hooks/useWorkspace';
 import { explain } from '../messages';
+import { CollectionBar } from './CollectionBar';
+import { DocumentActions, DocumentName } from './DocumentActions';
+import { Overview } from './Overview';
 import { PageReport, QualityBadges } from './PageReport';
 import { UploadList } from './UploadList';
 import type { UploadItem } from './UploadZone';
@@ -32,11 +36,14 @@ interface Props {
   onOpenHit: (hit: SearchResult) => void;
   /** Open a document's page in the viewer (from its page report). */
   onOpenPage: (doc: DocumentSummary, page: number) => void;
+  /** Collections, opening, renaming and downloading documents, overviews (issue 18). */
+  workspace: LibraryWorkspace;
 }
 
-export function Library({ documents, uploads, selected, onToggle, onDelete, onPick, onDismissUpload, onDismissAllUploads, onOpenHit, onOpenPage }: Props) {
+export function Library({ documents, uploads, selected, onToggle, onDelete, onPick, onDismissUpload, onDismissAllUploads, onOpenHit, onOpenPage, workspace }: Props) {
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchResult[] | null>(null);
+  const collectionId = workspace.collections.current?.id;
 
   useEffect(() => {
     const q = query.trim();
@@ -47,7 +54,7 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
     const ac = new AbortController();
     const t = window.setTimeout(() => {
       api
-        .search({ query: q, k: 8 }, ac.signal)
+        .search({ query: q, k: 8, collectionId }, ac.signal)
         .then((r) => setHits(r.results))
         .catch(() => undefined);
     }, 250);
@@ -55,7 +62,7 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
       window.clearTimeout(t);
       ac.abort();
     };
-  }, [query]);
+  }, [query, collectionId]);
 
   return (
     <section className="library" aria-label="Library">
@@ -65,10 +72,11 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
           Upload PDFs
         </button>
       </div>
+      <CollectionBar collections={workspace.collections} onPick={workspace.onPickCollection} />
       <label className="sr-only" htmlFor="library-search">
         Search the library
       </label>
-      <input id="library-search" type="search" placeholder="Search all documents…" value={query} onChange={(e) => setQuery(e.target.value)} />
+      <input id="library-search" type="search" placeholder={workspace.collections.current ? `Search ${workspace.collections.current.name}…` : 'Search all documents…'} value={query} onChange={(e) => setQuery(e.target.value)} />
       {hits && (
         <ul className="hits" aria-label="Search results">
           {hits.length === 0 && <li className="muted">No matches.</li>}
@@ -95,6 +103,7 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
             onToggle={() => onToggle(d.id)}
             onDelete={() => onDelete(d.id)}
             onOpenPage={(n) => onOpenPage(d, n)}
+            workspace={workspace}
           />
         ))}
       </ul>
@@ -108,10 +117,11 @@ interface ItemProps {
   onToggle: () => void;
   onDelete: () => void;
   onOpenPage: (page: number) => void;
+  workspace: LibraryWorkspace;
 }
 
 /** One document of the library: pick for chat, status or progress, quality at a glance, page report, delete. */
-function DocumentItem({ d, picked, onToggle, onDelete, onOpenPage }: ItemProps) {
+function DocumentItem({ d, picked, onToggle, onDelete, onOpenPage, workspace }: ItemProps) {
   const [confirming, setConfirming] = useState(false);
   const [report, setReport] = useState(false);
   return (
@@ -125,9 +135,7 @@ function DocumentItem({ d, picked, onToggle, onDelete, onOpenPage }: ItemProps) 
         aria-label={`Use ${d.name} in chat`}
       />
       <div className="doc-main">
-        <label htmlFor={`pick-${d.id}`} className="doc-name" title={d.name}>
-          {d.name}
-        </label>
+        <DocumentName d={d} onOpen={() => workspace.onOpenDocument(d)} />
         <span className="doc-meta">
           {d.status === 'ready' && `${d.pages} ${d.pages === 1 ? 'page' : 'pages'} · ${size(d.bytes)} · ${age(d.createdAt)}`}
           {d.status === 'queued' && 'Waiting…'}
@@ -144,6 +152,8 @@ function DocumentItem({ d, picked, onToggle, onDelete, onOpenPage }: ItemProps) 
             </button>
           </span>
         )}
+        <DocumentActions d={d} collection={workspace.collections.current} onToggleMember={() => workspace.collections.toggle(d.id)} onRenamed={workspace.onRenamed} />
+        {picked && d.status === 'ready' && <Overview documentId={d.id} onOpen={workspace.onOpenCitation} onAsk={(q) => workspace.onAsk(q, d)} />}
         {report && <PageReport documentId={d.id} onOpenPage={d.status === 'ready' ? onOpenPage : undefined} />}
         {d.stage === 'extracting' && d.pages ? <progress max={d.pages} value={d.pagesDone} aria-label={`Reading ${d.name}`} /> : null}
         {d.stage === 'indexing' && <progress aria-label={`Indexing ${d.name}`} />}

@@ -32,7 +32,10 @@ const fromStored = (m: StoredMessage): UiMessage => ({
   error: m.error,
 });
 
-export function useChat(onConversationChange: () => void) {
+/** `collectionId`: the collection a new chat belongs to (an existing chat keeps its own, on the server). */
+export function useChat(onConversationChange: () => void, collectionId: string | null = null) {
+  const collection = useRef(collectionId);
+  collection.current = collectionId;
   const [messages, setMessages] = useState<UiMessage[]>([]);
   const [conversationId, setConversationId] = useState<string | null>(null);
   const [streaming, setStreaming] = useState(false);
@@ -90,6 +93,7 @@ export function useChat(onConversationChange: () => void) {
             messages: [...base, userMsg].filter((m) => m.status !== 'error' || m.role === 'user').map((m) => ({ role: m.role, content: m.content })),
             documentIds,
             conversationId: conversationId ?? undefined,
+            collectionId: conversationId ? undefined : (collection.current ?? undefined),
           },
           onEvent,
           ac.signal,

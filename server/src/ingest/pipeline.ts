@@ -35,6 +35,8 @@ export class IngestQueue {
   private readonly extractions = new Set<DocumentExtraction>();
   /** Documents whose pages were shared between workers (for tests and benchmarks). */
   splitDocuments = 0;
+  /** Called when a document has just become ready (its overview is made then). */
+  onReady: ((documentId: string) => void) | null = null;
 
   constructor(
     private readonly docs: DocumentStore,
@@ -233,11 +235,8 @@ export class IngestQueue {
       if (textChars === 0) {
         throw new IngestError('NO_EXTRACTABLE_TEXT', noTextMessage(ocr ? 'ran' : this.ocrData.state() === 'off' ? 'off' : 'unavailable', unmappedPages > 0));
       }
-      index.publish(row.id, pagesDone, Date.now() - started, vectors);
-      this.log.info(
-        { documentId: row.id, pages: pagesDone, chunks: vectors.length, failedPages, ocrPages, ms: Date.now() - started },
-        'document ready',
-      );
+      if (index.publish(row.id, pagesDone, Date.now() - started, vectors)) this.onReady?.(row.id);
+      this.log.info({ documentId: row.id, pages: pagesDone, chunks: vectors.length, failedPages, ocrPages, ms: Date.now() - started }, 'document ready');
     } catch (err) {
       if (!slotHandedOver) this.pool.unreserve(slot);
       if (this.stopped) return; // shutting down: left `processing`, re-queued at the next start

@@ -11,6 +11,7 @@ import type { IngestFailureCode } from '../errors.js';
 import type { PageSource } from '@pagewise/shared';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { layoutPage, type LayoutItem } from './layout.js';
+import { pickTitle } from './title.js';
 import { cleanText } from './normalize.js';
 import { probeAndRecognise, type OcrSettings } from './ocr.js';
 import { tooMuchTextMessage, type ExtractRequest, type LimitRequest, type PageMessage, type WorkerMessage } from './protocol.js';
@@ -103,8 +104,9 @@ async function extract(req: ExtractRequest): Promise<void> {
     let title: string | null = null;
     try {
       const meta = await doc.getMetadata();
-      const t = (meta.info as { Title?: unknown } | undefined)?.Title;
-      if (typeof t === 'string' && t.trim()) title = cleanText(t).slice(0, 300);
+      const clean = (t: unknown) => (typeof t === 'string' && t.trim() ? cleanText(t).slice(0, 300) : null);
+      const xmp = (meta.metadata as { get(name: string): unknown } | null | undefined)?.get('dc:title');
+      title = pickTitle([clean((meta.info as { Title?: unknown } | undefined)?.Title), clean(xmp)], '');
     } catch {
       // metadata is optional
     }

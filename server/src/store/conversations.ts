@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { VerificationSchema, type Citation, type ConversationSummary, type ErrorCode, type MessageStatus, type StoredMessage, type Verification } from '@pagewise/shared';
 import type { Db } from './db.js';
+import { parseStored } from './json.js';
 
 interface ConversationRow {
   id: string;
@@ -9,6 +10,7 @@ interface ConversationRow {
   created_at: string;
   updated_at: string;
   messages: number;
+  collection_id: string | null;
 }
 
 interface MessageRow {
@@ -27,7 +29,7 @@ interface MessageRow {
 const now = () => new Date().toISOString();
 
 function toSummary(r: ConversationRow): ConversationSummary {
-  return { id: r.id, title: r.title, createdAt: r.created_at, updatedAt: r.updated_at, messages: r.messages };
+  return { id: r.id, title: r.title, createdAt: r.created_at, updatedAt: r.updated_at, messages: r.messages, collectionId: r.collection_id };
 }
 
 function toMessage(r: MessageRow): StoredMessage {
@@ -46,13 +48,7 @@ function toMessage(r: MessageRow): StoredMessage {
 
 /** A stored check that no longer parses (a schema change) is dropped rather than failing the conversation. */
 function parseVerification(raw: string | null): Verification | null {
-  if (!raw) return null;
-  try {
-    const parsed = VerificationSchema.safeParse(JSON.parse(raw));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  return parseStored<Verification | null>(VerificationSchema, raw, null);
 }
 
 export class ConversationStore {
@@ -90,6 +86,11 @@ export class ConversationStore {
 
   rename(id: string, title: string): boolean {
     return this.db.prepare('UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?').run(title, now(), id).changes === 1;
+  }
+
+  /** The collection a chat belongs to (set once, when the chat is created from a collection). */
+  setCollection(id: string, collectionId: string): void {
+    this.db.prepare('UPDATE conversations SET collection_id = ? WHERE id = ?').run(collectionId, id);
   }
 
   delete(id: string): boolean {

@@ -124,6 +124,42 @@ const MIGRATIONS: string[] = [
   -- Passages whose text came from OCR.
   ALTER TABLE chunks ADD COLUMN ocr INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- The library as a place to work (issue 18). A document's display title (its metadata /Title or XMP dc:title
+  -- when that is a sensible title; filled in at start-up for documents stored before) and the file name it was
+  -- uploaded as, kept once it is renamed (NULL until then).
+  ALTER TABLE documents ADD COLUMN pdf_title TEXT;
+  ALTER TABLE documents ADD COLUMN original_name TEXT;
+  -- Collections: named sets of documents; a document can be in several. Deleting either side removes only the
+  -- membership.
+  CREATE TABLE collections (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE TABLE collection_documents (
+    collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+    document_id   TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    added_at      TEXT NOT NULL,
+    PRIMARY KEY (collection_id, document_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX collection_documents_document ON collection_documents(document_id);
+  -- The collection a chat belongs to (its scope). No foreign key: a chat whose collection was deleted keeps the
+  -- id and is refused (COLLECTION_NOT_FOUND) rather than silently widened to the whole library.
+  ALTER TABLE conversations ADD COLUMN collection_id TEXT;
+  -- A document's overview (summary with citations, suggested questions), generated once after ingestion.
+  CREATE TABLE document_overviews (
+    document_id   TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+    status        TEXT NOT NULL CHECK (status IN ('pending','ready','failed')),
+    summary       TEXT,
+    questions     TEXT NOT NULL DEFAULT '[]',
+    citations     TEXT NOT NULL DEFAULT '[]',
+    error_code    TEXT,
+    error_message TEXT,
+    updated_at    TEXT NOT NULL
+  );
+  `,
 ];
 
 export function openDb(dataDir: string): Db {

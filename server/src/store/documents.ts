@@ -1,6 +1,7 @@
 /** Document, page and chunk rows. Lexical rows are written by the LexicalIndex inside the same transactions. */
 import type { DocumentStage, DocumentStatus, DocumentSummary, ErrorCode } from '@pagewise/shared';
 import type { PageKind } from '../ingest/page-kind.js';
+import { sensibleTitle } from '../ingest/title.js';
 import type { Db } from './db.js';
 import { PageStore, type PageCounts } from './pages.js';
 
@@ -18,6 +19,10 @@ export interface DocumentRow {
   error_message: string | null;
   attempts: number;
   title: string | null;
+  /** The title shown: `title` when it is a sensible one (ingest/title.ts). */
+  pdf_title: string | null;
+  /** The file name it was uploaded as, once renamed. */
+  original_name: string | null;
   context: string | null;
   processing_ms: number | null;
   /** The document's place in the upload that brought it (1-based); orders the queue across uploads. */
@@ -75,6 +80,8 @@ export function toSummary(row: DocumentRow, chunks: number, pages: PageCounts = 
     processingMs: row.processing_ms,
     ocrPages: pages.ocr,
     warningPages: pages.warnings,
+    title: row.pdf_title,
+    originalName: row.original_name,
     ...(row.status === 'failed' && row.error_code
       ? { error: { code: row.error_code as ErrorCode, message: row.error_message ?? '' } }
       : {}),
@@ -154,7 +161,9 @@ export class DocumentStore {
   }
 
   setPageCount(id: string, pages: number, title: string | null): void {
-    this.db.prepare('UPDATE documents SET pages = ?, title = ?, updated_at = ? WHERE id = ?').run(pages, title, now(), id);
+    const row = this.get(id);
+    const shown = sensibleTitle(title, row?.original_name ?? row?.name ?? '');
+    this.db.prepare('UPDATE documents SET pages = ?, title = ?, pdf_title = ?, updated_at = ? WHERE id = ?').run(pages, title, shown, now(), id);
   }
 
   setContext(id: string, context: string): void {
