@@ -1,5 +1,5 @@
-import type { ConversationSummary, HealthResponse, SearchResult, Source } from '@pagewise/shared';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { HealthResponse, SearchResult, Source } from '@pagewise/shared';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, uploadFiles } from './api';
 import { Chat } from './components/Chat';
 import { Conversations } from './components/Conversations';
@@ -7,39 +7,34 @@ import { Library } from './components/Library';
 import { ModelStatus } from './components/ModelStatus';
 import type { SupportSpan } from './components/Markdown';
 import { PdfViewer, type ViewerTarget } from './components/PdfViewer';
+import { SkipLink } from './components/SkipLink';
 import { UploadZone, type UploadItem, type UploadZoneHandle } from './components/UploadZone';
 import { SettingsButton } from './components/SettingsView';
-import { useWorkspace } from './hooks/useWorkspace';
-import { useChat } from './hooks/useChat';
 import { useDocuments } from './hooks/useDocuments';
+import { useSession } from './hooks/useSession';
+import { useWorkspace } from './hooks/useWorkspace';
 import { explain } from './messages';
+import { announce } from './sync';
 
 export function App({ onSignOut }: { onSignOut?: () => void }) {
-  const { documents, refresh } = useDocuments();
+  const { documents, loaded, refresh } = useDocuments();
   const [health, setHealth] = useState<HealthResponse | null>(null);
   const [uploads, setUploads] = useState<UploadItem[]>([]);
-  const [selected, setSelected] = useState<Set<string>>(new Set());
   const [viewer, setViewer] = useState<ViewerTarget | null>(null);
-  const [conversations, setConversations] = useState<ConversationSummary[]>([]);
   const [panel, setPanel] = useState<'library' | 'chat'>('chat');
   const zone = useRef<UploadZoneHandle>(null);
-
-  const loadConversations = useCallback(() => {
-    api.conversations().then((r) => setConversations(r.conversations), () => undefined);
-  }, []);
   const workspace = useWorkspace();
-  const chat = useChat(loadConversations, workspace.collections.current?.id ?? null);
+  const { conversations, scope, chat, open: openChat, rename, remove, asked } = useSession(documents, loaded, workspace.collections);
+  const documentsChanged = useCallback(() => {
+    void refresh();
+    announce('documents');
+  }, [refresh]);
 
   useEffect(() => {
     api.health().then(setHealth, () => undefined);
-    loadConversations();
-  }, [loadConversations]);
+  }, []);
 
   const ready = documents.filter((d) => d.status === 'ready');
-  // With a collection picked, only its ticked documents narrow the scope (the server answers from the collection).
-  const members = workspace.collections.current?.documentIds;
-  const scope = useMemo(() => [...selected].filter((id) => ready.some((d) => d.id === id) && (!members || members.includes(id))), [selected, ready, members]);
-  const scopeLabel = scope.length === 0 ? (workspace.collections.current ? `the collection "${workspace.collections.current.name}"` : 'all documents') : scope.length === 1 ? ready.find((d) => d.id === scope[0])?.name ?? '1 document' : `${scope.length} documents`;
 
   const onFiles = useCallback(
     (files: File[]) => {
@@ -63,14 +58,14 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
               .filter((u) => !u.key.startsWith(key) || u.error || u.note),
           );
           window.setTimeout(() => setUploads((all) => all.filter((u) => !(u.key.startsWith(key) && u.note))), 6000);
-          void refresh();
+          documentsChanged();
         })
         .catch((err: unknown) => {
           const e = err instanceof ApiError ? err : null;
           update((u) => ({ ...u, error: explain(e?.code ?? 'NETWORK_ERROR', e?.message ?? 'Upload failed.') }));
         });
     },
-    [refresh],
+    [documentsChanged],
   );
 
   const openSource = useCallback((s: Source | SearchResult, support?: SupportSpan) => {
@@ -81,6 +76,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
 
   return (
     <div className="app">
+      <SkipLink onSkip={() => setPanel('chat')} />
       <header className="top">
         <h1>Pagewise</h1>
         <nav className="tabs" aria-label="Panels">
@@ -104,17 +100,10 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
         <Library
           documents={documents}
           uploads={uploads}
-          selected={selected}
-          onToggle={(id) =>
-            setSelected((s) => {
-              const n = new Set(s);
-              if (n.has(id)) n.delete(id);
-              else n.add(id);
-              return n;
-            })
-          }
+          selected={scope.selected}
+          onToggle={scope.toggle}
           onDelete={(id) => {
-            void api.deleteDocument(id).then(refresh, () => refresh()).then(workspace.collections.reload);
+            void api.deleteDocument(id).then(documentsChanged, documentsChanged).then(workspace.collections.reload);
           }}
           onPick={() => zone.current?.pick()}
           onDismissUpload={(key) => setUploads((all) => all.filter((u) => u.key !== key))}
@@ -127,17 +116,11 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
           conversations={conversations}
           activeId={chat.conversationId}
           onOpen={(id) => {
-            workspace.collections.pick(conversations.find((c) => c.id === id)?.collectionId ?? null);
-            void chat.open(id);
+            void openChat(id);
             setPanel('chat');
           }}
-          onRename={(id, title) => void api.renameConversation(id, title).then(loadConversations)}
-          onDelete={(id) => {
-            void api.deleteConversation(id).then(() => {
-              if (chat.conversationId === id) void chat.open(null);
-              loadConversations();
-            });
-          }}
+          onRename={rename}
+          onDelete={remove}
         />
       </aside>
       <main className={`main ${panel === 'chat' ? 'show' : ''}`}>
@@ -145,12 +128,14 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
           messages={chat.messages}
           streaming={chat.streaming}
           canAsk={ready.length > 0}
-          scopeLabel={scopeLabel}
+          scopeLabel={scope.label}
           mode={health?.chat.mode ?? null}
-          onSend={(q) => void chat.send(q, scope.length ? scope : undefined)}
+          onSend={(q) => void chat.send(q, asked)}
           onStop={chat.stop}
-          onRetry={() => chat.retry(scope.length ? scope : undefined)}
+          onRetry={() => chat.retry(asked)}
           onOpen={openSource}
+          notice={scope.notice}
+          onDismissNotice={scope.dismiss}
         />
       </main>
       {viewer && <PdfViewer target={viewer} onClose={() => setViewer(null)} />}

@@ -25,6 +25,8 @@ const TEXT: Partial<Record<ErrorCode | 'NETWORK_ERROR', string>> = {
   LLM_REJECTED: 'The model server refused the request. Check LLM_API_KEY, LLM_MODEL and LLM_BASE_URL.',
   TOO_MANY_STREAMS: 'Too many answers are being written at once. Wait for one to finish.',
   SHUTTING_DOWN: 'The server is restarting. Ask again in a moment.',
+  SCOPE_DOCUMENTS_GONE: 'Every document this chat is limited to has been deleted. Pick documents in the library, or search all documents.',
+  NOT_LAST_QUESTION: 'This chat changed in another tab, so the question could not be asked again. Reopen the chat and retry.',
   NETWORK_ERROR: 'The server could not be reached. Check your connection.',
 };
 

@@ -104,7 +104,7 @@ function apiRouter(s: Services, hosts: HostPolicy, auth: AuthOptions, questions:
   }));
   api.use('/documents', documentActionsRouter(s.db, s.library, s.overviews));
   api.use('/search', searchRouter(s.index, s.collections));
-  api.use('/chat', chatRouter({ chat: s.chat, conversations: s.conversations, collections: s.collections, titler: s.titler, streams: s.streams, log: s.log.child({ part: 'chat' }) }));
+  api.use('/chat', chatRouter({ chat: s.chat, conversations: s.conversations, collections: s.collections, docs: s.docs, titler: s.titler, streams: s.streams, log: s.log.child({ part: 'chat' }) }));
   api.use('/conversations', conversationsRouter(s.conversations));
   api.use('/conversations', exportRouter(s.conversations, s.collections));
   api.use('/collections', collectionsRouter(s.collections));

@@ -39,6 +39,15 @@ export const insufficientStorage = () =>
   new AppError(507, 'INSUFFICIENT_STORAGE', 'The server has run out of disk space; nothing was stored. Free some space and try again.');
 export const tooManyStreams = () =>
   new AppError(429, 'TOO_MANY_STREAMS', 'Too many answers are streaming at once; wait for one to finish and try again.');
+export const scopeDocumentsGone = () =>
+  new AppError(
+    409,
+    'SCOPE_DOCUMENTS_GONE',
+    'Every document this question is limited to has been deleted, so there is nothing to search. Choose other documents, or leave documentIds out to search the whole library.',
+    'documentIds',
+  );
+export const notLastQuestion = () =>
+  new AppError(409, 'NOT_LAST_QUESTION', "Only the conversation's last question can be asked again (retryOf); the conversation has changed since.", 'retryOf');
 export const malformedUrl = () =>
   new AppError(400, 'MALFORMED_URL', 'The URL is not valid: a percent sign must be followed by two hex digits that decode to UTF-8.');
 export const hostNotAllowed = () =>

@@ -23,6 +23,16 @@ export const ChatRequestSchema = z.object({
   documentIds: z.array(z.string().min(1)).max(MAX_DOCUMENT_IDS_PER_REQUEST).optional(),
   /** Continue this conversation; a new one is created when absent. */
   conversationId: z.string().uuid().optional(),
+  /**
+   * Start a new conversation under this id (chosen by the client, so it can name the chat before the first event
+   * arrives, e.g. in its URL). Not with `conversationId`; an id already in use is refused.
+   */
+  newConversationId: z.string().uuid().optional(),
+  /**
+   * Ask the conversation's last question again: the id of that question (from the `start` event). It and its
+   * answer are replaced by this request's question and answer. Needs `conversationId`.
+   */
+  retryOf: z.string().uuid().optional(),
   /** Answer from this collection's documents; a new conversation belongs to it and keeps that scope. */
   collectionId: z.string().uuid().optional(),
 });
@@ -102,6 +112,8 @@ export const ChatEventSchema = z.discriminatedUnion('type', [
     /** Other wordings the model proposed (synonyms, a translation), searched alongside `query`. */
     expansions: z.array(z.string()).optional(),
     mode: z.enum(ANSWER_MODES),
+    /** Ids of `documentIds` that no longer exist (deleted): only the others were searched. */
+    missingDocumentIds: z.array(z.string()).optional(),
   }),
   z.object({ type: z.literal('sources'), sources: z.array(SourceSchema) }),
   z.object({ type: z.literal('reasoning'), delta: z.string() }),
@@ -150,6 +162,8 @@ export const ConversationSummarySchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   messages: z.number().int(),
+  /** The documents the latest question was scoped to; null = the whole library. */
+  documentIds: z.array(z.string()).nullable(),
   /** The collection the chat belongs to (its scope), if any. */
   collectionId: z.string().nullable().optional(),
 });

@@ -40,6 +40,9 @@ export const ERROR_CODES = [
   'LLM_BAD_RESPONSE',
   'LLM_REJECTED',
   'SHUTTING_DOWN',
+  // a question's documents or its place in the conversation
+  'SCOPE_DOCUMENTS_GONE',
+  'NOT_LAST_QUESTION',
   // the OpenAI-compatible endpoint (/v1)
   'MODEL_NOT_FOUND',
   'UNSUPPORTED_PARAMETER',

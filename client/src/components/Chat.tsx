@@ -1,8 +1,11 @@
 import type { Source } from '@pagewise/shared';
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef } from 'react';
 import type { UiMessage } from '../hooks/useChat';
+import type { ScopeNotice as Notice } from '../hooks/useScope';
+import { Composer } from './Composer';
 import { MessageView } from './MessageView';
 import type { SupportSpan } from './Markdown';
+import { ScopeNotice } from './ScopeNotice';
 
 interface Props {
   messages: UiMessage[];
@@ -14,26 +17,19 @@ interface Props {
   onStop: () => void;
   onRetry: () => void;
   onOpen: (s: Source, support?: SupportSpan) => void;
+  /** Documents of the scope were deleted; `blocked`: none is left, so nothing is sent until the user chooses. */
+  notice: Notice | null;
+  onDismissNotice: () => void;
 }
 
-export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, onStop, onRetry, onOpen }: Props) {
-  const [text, setText] = useState('');
+export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, onStop, onRetry, onOpen, notice, onDismissNotice }: Props) {
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => {
     // Newer browsers return a promise from scrollIntoView; an effect must not return it.
     void end.current?.scrollIntoView({ block: 'end' });
   }, [messages]);
-
-  const submit = (e?: FormEvent) => {
-    e?.preventDefault();
-    const q = text.trim();
-    if (!q || streaming || !canAsk) return;
-    onSend(q);
-    setText('');
-  };
-  const onKey = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && !e.shiftKey) submit(e);
-  };
+  const held = !!notice?.blocked;
+  const placeholder = !canAsk ? 'Upload a PDF first' : held ? 'Pick documents, or search all documents, to ask' : `Ask about ${scopeLabel}…`;
 
   return (
     <section className="chat" aria-label="Chat">
@@ -50,29 +46,8 @@ export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, on
         ))}
         <div ref={end} />
       </div>
-      <form className="composer" onSubmit={submit}>
-        <label htmlFor="question" className="sr-only">
-          Your question
-        </label>
-        <textarea
-          id="question"
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={onKey}
-          placeholder={canAsk ? `Ask about ${scopeLabel}…` : 'Upload a PDF first'}
-          rows={2}
-          disabled={!canAsk}
-        />
-        {streaming ? (
-          <button type="button" onClick={onStop} className="stop">
-            Stop
-          </button>
-        ) : (
-          <button type="submit" disabled={!canAsk || !text.trim()}>
-            Ask
-          </button>
-        )}
-      </form>
+      {notice && <ScopeNotice notice={notice} onDismiss={onDismissNotice} />}
+      <Composer canAsk={canAsk} streaming={streaming} held={held} placeholder={placeholder} onSend={onSend} onStop={onStop} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import type { ConversationSummary } from '@pagewise/shared';
 import { useState } from 'react';
 import { libraryApi } from '../libraryApi';
+import { ConfirmDelete } from './ConfirmDelete';
 
 interface Props {
   conversations: ConversationSummary[];
@@ -46,9 +47,7 @@ export function Conversations({ conversations, activeId, onOpen, onRename, onDel
                 <a className="icon conv-export" href={libraryApi.exportUrl(c.id)} download aria-label={`Export ${c.title} as Markdown`} title="Export as Markdown">
                   ⤓
                 </a>
-                <button type="button" className="icon" aria-label={`Delete ${c.title}`} onClick={() => onDelete(c.id)}>
-                  ✕
-                </button>
+                <ConfirmDelete name={c.title} onDelete={() => onDelete(c.id)} />
               </>
             )}
           </li>

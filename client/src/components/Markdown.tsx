@@ -6,8 +6,8 @@
  * inside a supported claim opens the viewer on the claim's supporting span.
  */
 import type { Citation, Source, VerifiedClaim } from '@pagewise/shared';
-import type { ReactNode } from 'react';
-import ReactMarkdown, { type Components } from 'react-markdown';
+import { createContext, useContext, type ComponentProps, type ReactNode } from 'react';
+import ReactMarkdown, { type Components, type ExtraProps } from 'react-markdown';
 import rehypeSanitize from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
 import { CitationChip } from './CitationChip';
@@ -22,6 +22,40 @@ export type SupportSpan = NonNullable<VerifiedClaim['support']>;
 export function linkCitations(text: string): string {
   return linkCitationsMapped(text).text;
 }
+
+interface CiteContextValue {
+  byN: Map<number, Source | Citation>;
+  claimAt: (offset: number | undefined) => VerifiedClaim | undefined;
+  onOpen?: (c: Source, support?: SupportSpan) => void;
+}
+
+const CiteContext = createContext<CiteContextValue>({ byN: new Map(), claimAt: () => undefined });
+
+/**
+ * The renderer's components are module-level, so they keep their identity across renders: a re-render (a stream
+ * delta, a library refresh) updates a chip in place instead of replacing it, and a focused chip keeps focus.
+ */
+function LinkOrCite({ href, children, node }: ComponentProps<'a'> & ExtraProps) {
+  const { byN, claimAt, onOpen } = useContext(CiteContext);
+  const cite = /^#cite-(\d+)$/.exec(href ?? '');
+  if (cite) {
+    const n = Number(cite[1]);
+    const source = byN.get(n);
+    const support = claimAt(node?.position?.start.offset)?.support;
+    return source ? <CitationChip source={source} support={support?.citation === n ? support : undefined} onOpen={onOpen} /> : null;
+  }
+  if (!href || !SAFE_URL.test(href)) return <span>{children as ReactNode}</span>;
+  return (
+    <a href={href} target="_blank" rel="noopener noreferrer nofollow">
+      {children as ReactNode}
+    </a>
+  );
+}
+
+const COMPONENTS: Components = {
+  a: LinkOrCite,
+  img: ({ alt }) => <span className="img-alt">{alt ? `[image: ${alt}]` : '[image]'}</span>,
+};
 
 export function Markdown({
   text,
@@ -44,34 +78,18 @@ export function Markdown({
     const at = parsed.toAnswer(offset);
     return claims?.find((c) => c.start <= at && at < c.end);
   };
-  const components: Components = {
-    a: ({ href, children, node }) => {
-      const cite = /^#cite-(\d+)$/.exec(href ?? '');
-      if (cite) {
-        const n = Number(cite[1]);
-        const source = byN.get(n);
-        const support = claimAt(node?.position?.start.offset)?.support;
-        return source ? <CitationChip source={source} support={support?.citation === n ? support : undefined} onOpen={onOpen} /> : null;
-      }
-      if (!href || !SAFE_URL.test(href)) return <span>{children as ReactNode}</span>;
-      return (
-        <a href={href} target="_blank" rel="noopener noreferrer nofollow">
-          {children as ReactNode}
-        </a>
-      );
-    },
-    img: ({ alt }) => <span className="img-alt">{alt ? `[image: ${alt}]` : '[image]'}</span>,
-  };
   return (
     <div className="markdown">
-      <ReactMarkdown
-        remarkPlugins={[remarkGfm]}
-        rehypePlugins={[rehypeSanitize, rehypeClaimMarks({ marks, source: parsed.text })]}
-        components={components}
-        skipHtml
-      >
-        {parsed.text}
-      </ReactMarkdown>
+      <CiteContext.Provider value={{ byN, claimAt, onOpen }}>
+        <ReactMarkdown
+          remarkPlugins={[remarkGfm]}
+          rehypePlugins={[rehypeSanitize, rehypeClaimMarks({ marks, source: parsed.text })]}
+          components={COMPONENTS}
+          skipHtml
+        >
+          {parsed.text}
+        </ReactMarkdown>
+      </CiteContext.Provider>
     </div>
   );
 }

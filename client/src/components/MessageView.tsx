@@ -64,6 +64,7 @@ export function MessageView({ m, question = '', onOpen, onRetry, isLast }: Props
           )}
         </details>
       )}
+      {m.missingDocuments ? <p className="note">{m.missingDocuments === 1 ? 'A document' : `${m.missingDocuments} documents`} of this chat’s scope had been deleted; only the others were searched.</p> : null}
       <AnswerBody m={m} question={question} onOpen={onOpen} />
       {m.status === 'streaming' && !m.content && !m.reasoning && <p className="pending">Searching your documents…</p>}
       {notFound && <p className="note">Your documents do not seem to contain this. Try rephrasing, or check which documents are selected.</p>}

@@ -11,6 +11,7 @@ import workerUrl from 'pdfjs-dist/build/pdf.worker.mjs?url';
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { api } from '../api';
+import { useDialogFocus } from '../hooks/useDialogFocus';
 import { highlightPassage } from './highlight';
 import { ViewerBar } from './ViewerBar';
 
@@ -147,14 +148,7 @@ export function PdfViewer({ target, onClose }: { target: ViewerTarget; onClose: 
   }, [target]);
 
 
-  useEffect(() => {
-    dialog.current?.focus();
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
+  useDialogFocus(dialog, onClose);
 
   const total = doc?.numPages ?? 0;
   const where = pageRef(page, labels?.[page - 1]);

@@ -1,8 +1,9 @@
 import type { DocumentSummary } from '@pagewise/shared';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api';
+import { useSync } from '../sync';
 
-/** The library, refreshed quickly while something is processing and slowly otherwise. */
+/** The library, refreshed quickly while something is processing, slowly otherwise, and at once when another tab changes it. */
 export function useDocuments() {
   const [documents, setDocuments] = useState<DocumentSummary[]>([]);
   const [loaded, setLoaded] = useState(false);
@@ -29,6 +30,7 @@ export function useDocuments() {
     void refresh();
     return () => window.clearTimeout(timer.current);
   }, [refresh]);
+  useSync('documents', refresh);
 
   return { documents, loaded, error, refresh };
 }

@@ -36,6 +36,10 @@ export interface AnswerOptions {
   keep?: Keep;
   /** The client's own sampling settings; the answer budget defaults to LLM_MAX_TOKENS. */
   sampling?: Partial<Sampling>;
+  /** Ids of the request's scope that were deleted (left out of `documentIds`), named in the `start` event. */
+  missingDocumentIds?: string[];
+  /** The documents searched when narrower than the stored `documentIds` (a collection's); default `documentIds`. */
+  searchDocumentIds?: string[];
 }
 
 type Emit = (e: ChatEvent) => void;
@@ -49,6 +53,7 @@ interface Prepared {
   t0: number;
   tRetrieval: number;
   retrievalMs: number;
+  missingDocumentIds?: string[];
 }
 
 export class ChatService {
@@ -67,7 +72,7 @@ export class ChatService {
     const question = req.messages[req.messages.length - 1]!.content.trim();
     const history = req.messages.slice(0, -1);
     const record = openRecord(this.conversations, req, question, opts.keep ?? 'conversation');
-    const { query, expansions, hits, tRetrieval } = await this.retrieve(history, question, signal, req.documentIds);
+    const { query, expansions, hits, tRetrieval } = await this.retrieve(history, question, signal, opts.searchDocumentIds ?? req.documentIds);
     const sources = hits.map((h, i): Source => ({
       n: i + 1,
       chunkId: h.chunkId,
@@ -79,14 +84,15 @@ export class ChatService {
       charEnd: h.charEnd,
       text: h.text,
     }));
-    const prepared: Prepared = { record, query, expansions, sources, t0, tRetrieval, retrievalMs: performance.now() - tRetrieval };
+    const prepared: Prepared = { record, query, expansions, sources, t0, tRetrieval, retrievalMs: performance.now() - tRetrieval, missingDocumentIds: opts.missingDocumentIds };
     if (this.model) await this.written(this.model, req, prepared, emit, signal, opts.sampling);
     else await this.extractive(prepared, emit, signal);
   }
 
   private start(p: Prepared, mode: 'llm' | 'extractive'): ChatEvent {
     const { conversationId, userMessageId, assistantMessageId } = p.record;
-    return { type: 'start', conversationId, userMessageId, assistantMessageId, query: p.query, expansions: p.expansions, mode };
+    const missing = p.missingDocumentIds?.length ? { missingDocumentIds: p.missingDocumentIds } : {};
+    return { type: 'start', conversationId, userMessageId, assistantMessageId, query: p.query, expansions: p.expansions, mode, ...missing };
   }
 
   private async extractive(p: Prepared, emit: Emit, signal: AbortSignal): Promise<void> {

@@ -5,12 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ChatRequest } from '@pagewise/shared';
-import type { ConversationStore } from '../store/conversations.js';
+import type { ConversationStore, NewMessage } from '../store/conversations.js';
 
 /** `conversation`: as `/api/chat` does; `with-history`: a new conversation holding the earlier turns too; `none`: nothing stored. */
 export type Keep = 'conversation' | 'with-history' | 'none';
 
-export type SavedAnswer = Omit<Parameters<ConversationStore['addMessage']>[1], 'id' | 'role'>;
+export type SavedAnswer = Omit<NewMessage, 'id' | 'role'>;
 
 export interface AnswerRecord {
   conversationId: string;
@@ -27,16 +27,16 @@ export function openRecord(conversations: ConversationStore, req: ChatRequest, q
   if (keep === 'none') {
     return { conversationId: randomUUID(), userMessageId: randomUUID(), assistantMessageId, stored: false, saveAnswer: () => undefined };
   }
-  const conversationId = req.conversationId ?? conversations.create(question.replace(/\s+/g, ' ').slice(0, 80));
+  const conversationId = req.conversationId ?? conversations.create(question.replace(/\s+/g, ' ').slice(0, 80), req.documentIds, req.newConversationId);
   if (keep === 'with-history' && !req.conversationId) {
     for (const m of req.messages.slice(0, -1)) conversations.addMessage(conversationId, { role: m.role, content: m.content, status: 'complete' });
   }
-  const userMessageId = conversations.addMessage(conversationId, { role: 'user', content: question, status: 'complete' });
+  const userMessageId = conversations.addQuestion(conversationId, question, { documentIds: req.documentIds, replaces: req.retryOf });
   return {
     conversationId,
     userMessageId,
     assistantMessageId,
     stored: true,
-    saveAnswer: (m) => void conversations.addMessage(conversationId, { ...m, id: assistantMessageId, role: 'assistant' }),
+    saveAnswer: (m) => void conversations.addAnswer(conversationId, userMessageId, { ...m, id: assistantMessageId }),
   };
 }

@@ -1,14 +1,18 @@
 /** Conversations and their messages. Reasoning is stored apart from the answer and never becomes history. */
 import { randomUUID } from 'node:crypto';
 import { VerificationSchema, type Citation, type ConversationSummary, type ErrorCode, type MessageStatus, type StoredMessage, type Verification } from '@pagewise/shared';
+import { z } from 'zod';
 import type { Db } from './db.js';
 import { parseStored } from './json.js';
+
+const StoredScopeSchema = z.array(z.string());
 
 interface ConversationRow {
   id: string;
   title: string;
   created_at: string;
   updated_at: string;
+  document_ids: string | null;
   messages: number;
   collection_id: string | null;
 }
@@ -27,9 +31,11 @@ interface MessageRow {
 }
 
 const now = () => new Date().toISOString();
+const scopeJson = (documentIds: string[] | undefined) => (documentIds ? JSON.stringify(documentIds) : null);
 
 function toSummary(r: ConversationRow): ConversationSummary {
-  return { id: r.id, title: r.title, createdAt: r.created_at, updatedAt: r.updated_at, messages: r.messages, collectionId: r.collection_id };
+  const documentIds = parseStored<string[] | null>(StoredScopeSchema, r.document_ids, null);
+  return { id: r.id, title: r.title, createdAt: r.created_at, updatedAt: r.updated_at, messages: r.messages, documentIds, collectionId: r.collection_id };
 }
 
 function toMessage(r: MessageRow): StoredMessage {
@@ -51,18 +57,67 @@ function parseVerification(raw: string | null): Verification | null {
   return parseStored<Verification | null>(VerificationSchema, raw, null);
 }
 
+export interface NewMessage {
+  id?: string;
+  role: 'user' | 'assistant';
+  content: string;
+  reasoning?: string | null;
+  citations?: Citation[];
+  verification?: Verification | null;
+  status: MessageStatus;
+  error?: { code: ErrorCode; message: string } | null;
+}
+
 export class ConversationStore {
   constructor(private readonly db: Db) {}
 
-  create(title: string): string {
-    const id = randomUUID();
+  /** `documentIds`: the scope of its first question (undefined = the whole library); `id`: one the client chose. */
+  create(title: string, documentIds?: string[], id: string = randomUUID()): string {
     const t = now();
-    this.db.prepare('INSERT INTO conversations (id, title, created_at, updated_at) VALUES (?, ?, ?, ?)').run(id, title, t, t);
+    this.db
+      .prepare('INSERT INTO conversations (id, title, created_at, updated_at, document_ids) VALUES (?, ?, ?, ?, ?)')
+      .run(id, title, t, t, scopeJson(documentIds));
     return id;
   }
 
   exists(id: string): boolean {
     return this.db.prepare('SELECT 1 FROM conversations WHERE id = ?').get(id) !== undefined;
+  }
+
+  /** The id of the conversation's last question, if it has one. */
+  lastQuestionId(conversationId: string): string | undefined {
+    const row = this.db
+      .prepare(`SELECT id FROM messages WHERE conversation_id = ? AND role = 'user' ORDER BY seq DESC LIMIT 1`)
+      .get(conversationId) as { id: string } | undefined;
+    return row?.id;
+  }
+
+  /**
+   * Store a question and make its scope the conversation's. With `replaces` (a question asked again), that
+   * question and everything after it are deleted first, in the same transaction.
+   */
+  addQuestion(conversationId: string, content: string, opts: { documentIds?: string[]; replaces?: string }): string {
+    return this.db.transaction(() => {
+      if (opts.replaces) {
+        this.db
+          .prepare('DELETE FROM messages WHERE conversation_id = ? AND seq >= (SELECT seq FROM messages WHERE id = ? AND conversation_id = ?)')
+          .run(conversationId, opts.replaces, conversationId);
+      }
+      this.db.prepare('UPDATE conversations SET document_ids = ? WHERE id = ?').run(scopeJson(opts.documentIds), conversationId);
+      return this.addMessage(conversationId, { role: 'user', content, status: 'complete' });
+    })();
+  }
+
+  /**
+   * Store an answer, unless its question is gone: replaced by a retry, or its conversation deleted while it
+   * was being written. Returns whether it was stored.
+   */
+  addAnswer(conversationId: string, questionId: string, m: Omit<NewMessage, 'role'>): boolean {
+    return this.db.transaction(() => {
+      if (this.db.prepare('SELECT 1 FROM messages WHERE id = ?').get(questionId) === undefined) return false;
+      this.addMessage(conversationId, { ...m, role: 'assistant' });
+      return true;
+    })();
   }
 
   list(): ConversationSummary[] {
@@ -97,19 +152,7 @@ export class ConversationStore {
     return this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id).changes === 1;
   }
 
-  addMessage(
-    conversationId: string,
-    m: {
-      id?: string;
-      role: 'user' | 'assistant';
-      content: string;
-      reasoning?: string | null;
-      citations?: Citation[];
-      verification?: Verification | null;
-      status: MessageStatus;
-      error?: { code: ErrorCode; message: string } | null;
-    },
-  ): string {
+  addMessage(conversationId: string, m: NewMessage): string {
     const id = m.id ?? randomUUID();
     const t = now();
     this.db.transaction(() => {

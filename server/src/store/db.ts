@@ -160,6 +160,11 @@ const MIGRATIONS: string[] = [
     updated_at    TEXT NOT NULL
   );
   `,
+  `
+  -- A conversation's document scope: the ids its latest question was limited to (a JSON array), NULL for the
+  -- whole library. A reopened chat restores it.
+  ALTER TABLE conversations ADD COLUMN document_ids TEXT;
+  `,
 ];
 
 export function openDb(dataDir: string): Db {
