@@ -1,5 +1,6 @@
 import { collapseLeaders, pageRef, type Citation, type Source } from '@pagewise/shared';
 import type { ReactNode } from 'react';
+import { CitationChip } from './CitationChip';
 
 /** Words that carry no search meaning in a question (English and German), left unmarked. */
 const UNMARKED = new Set(
@@ -37,7 +38,8 @@ export function markTerms(text: string, terms: string[]): ReactNode[] {
 
 /**
  * The passages of an answer written without a model, each whole and collapsible, with the question's words
- * marked, its place named the one way pages are named, and a button that opens that page.
+ * marked, its place named the one way pages are named, its citation chip (as in a written answer: preview, and
+ * focus comes back to it from the viewer) and a button that opens that page.
  */
 export function Passages({ sources, query, onOpen }: { sources: (Source | Citation)[]; query: string; onOpen: (s: Source) => void }) {
   const terms = queryTerms(query);
@@ -51,9 +53,12 @@ export function Passages({ sources, query, onOpen }: { sources: (Source | Citati
               [{s.n}] {s.documentName}, {where}
             </summary>
             <p className="passage-text">{markTerms(collapseLeaders(s.text), terms)}</p>
-            <button type="button" className="link" onClick={() => onOpen(s)}>
-              Open {where}
-            </button>
+            <span className="passage-foot">
+              <CitationChip source={s} onOpen={onOpen} />
+              <button type="button" className="link" onClick={() => onOpen(s)}>
+                Open {where}
+              </button>
+            </span>
           </details>
         );
       })}
