@@ -4,6 +4,7 @@ import { ApiError, api, uploadFiles } from './api';
 import { Chat } from './components/Chat';
 import { Conversations } from './components/Conversations';
 import { Library } from './components/Library';
+import { ModelStatus } from './components/ModelStatus';
 import type { SupportSpan } from './components/Markdown';
 import { PdfViewer, type ViewerTarget } from './components/PdfViewer';
 import { SkipLink } from './components/SkipLink';
@@ -50,7 +51,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
               .map((u) => {
                 if (!u.key.startsWith(key)) return u;
                 const err = rejected.get(u.name);
-                if (err) return { ...u, error: `${u.name}: ${explain(err.code, err.message)}` };
+                if (err) return { ...u, error: explain(err.code, err.message) };
                 if (duplicates.has(u.name)) return { ...u, progress: 1, note: 'Already in your library.' };
                 return { ...u, progress: 1 };
               })
@@ -61,7 +62,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
         })
         .catch((err: unknown) => {
           const e = err instanceof ApiError ? err : null;
-          update((u) => ({ ...u, error: `${u.name}: ${explain(e?.code ?? 'NETWORK_ERROR', e?.message ?? 'Upload failed.')}` }));
+          update((u) => ({ ...u, error: explain(e?.code ?? 'NETWORK_ERROR', e?.message ?? 'Upload failed.') }));
         });
     },
     [documentsChanged],
@@ -86,10 +87,7 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
             Chat
           </button>
         </nav>
-        <span className="status muted">
-          {health?.chat.mode === 'llm' ? `Model: ${health.chat.model}` : health ? 'No model configured (extractive answers)' : ''}
-          {health?.embedder.fallbackReason ? ' · offline embedder' : ''}
-        </span>
+        <ModelStatus health={health} />
         <SettingsButton />
         {onSignOut && (
           <button type="button" onClick={onSignOut}>
@@ -108,6 +106,8 @@ export function App({ onSignOut }: { onSignOut?: () => void }) {
             void api.deleteDocument(id).then(documentsChanged, documentsChanged).then(workspace.collections.reload);
           }}
           onPick={() => zone.current?.pick()}
+          onDismissUpload={(key) => setUploads((all) => all.filter((u) => u.key !== key))}
+          onDismissAllUploads={() => setUploads((all) => all.filter((u) => !u.error))}
           onOpenHit={openSource}
           onOpenPage={(d, page) => setViewer({ documentId: d.id, documentName: d.name, page })}
           workspace={workspace.libraryProps({ chat, conversations, refresh, setViewer, openSource, showChat: () => setPanel('chat') })}

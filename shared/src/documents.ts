@@ -5,10 +5,21 @@ export const DOCUMENT_STATUSES = ['queued', 'processing', 'ready', 'failed'] as 
 export const DocumentStatusSchema = z.enum(DOCUMENT_STATUSES);
 export type DocumentStatus = z.infer<typeof DocumentStatusSchema>;
 
+/**
+ * What is happening to a document now, finer than its status: `queued`; while `processing`, `opening` (the file
+ * is being opened, the page count is not known yet), `extracting` (pages are being read: `pagesDone` of `pages`)
+ * and `indexing` (every page is read; its passages are being embedded and added to the index, the last step
+ * before it is searchable); then `ready` or `failed`.
+ */
+export const DOCUMENT_STAGES = ['queued', 'opening', 'extracting', 'indexing', 'ready', 'failed'] as const;
+export const DocumentStageSchema = z.enum(DOCUMENT_STAGES);
+export type DocumentStage = z.infer<typeof DocumentStageSchema>;
+
 export const DocumentSummarySchema = z.object({
   id: z.string(),
   name: z.string(),
   status: DocumentStatusSchema,
+  stage: DocumentStageSchema,
   /** Physical page count, known once extraction has opened the file. */
   pages: z.number().int().nullable(),
   /** Pages extracted so far (progress while `processing`). */

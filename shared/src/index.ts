@@ -7,4 +7,6 @@ export * from './chat.js';
 export * from './auth.js';
 export * from './openai.js';
 export * from './leaders.js';
+export * from './pages.js';
+export * from './extractive.js';
 export * from './library.js';

@@ -22,7 +22,7 @@ describe('page report view', () => {
     const { container } = render(<PageTable pages={pages} />);
     const rows = [...container.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
     expect(rows).toEqual([
-      ['i', (2310).toLocaleString(), 'text', ''],
+      ['i (1)', (2310).toLocaleString(), 'text', ''],
       ['2', (1804).toLocaleString(), 'OCR 91%', ''],
       ['3', '0', 'none', '⚠ Many characters <b>have</b> no Unicode value.'],
     ]);

@@ -76,7 +76,7 @@ describe('the web app', () => {
 
     const chip = page.locator('.msg.assistant .cite').first();
     const label = await chip.getAttribute('aria-label');
-    const match = /page (\d+)/.exec(label ?? '');
+    const match = /p\. (\d+)/.exec(label ?? '');
     expect(match).not.toBeNull();
     await chip.click();
     const viewerPage = page.locator('.viewer .pdf-page');

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HealthResponseSchema } from '@pagewise/shared';
+import { HealthResponseSchema, pageRef } from '@pagewise/shared';
 import { fixtureFile } from '../support/fixtures.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { chat, getConversation, ingestAll, only, pageText, shape, squash } from '../support/chat.js';
@@ -49,7 +49,7 @@ describe('chat without a model (extractive)', () => {
     for (const [i, c] of citations.entries()) {
       // Each line names the document and page of the passage it cites, quotes its start, and ends with [n].
       const line = lines[i]!;
-      expect(line.startsWith(`- **${c.documentName}, page ${c.pageLabel ?? c.page}**: `)).toBe(true);
+      expect(line.startsWith(`- **${c.documentName}, ${pageRef(c.page, c.pageLabel)}**: `)).toBe(true);
       expect(line.endsWith(` [${c.n}]`)).toBe(true);
       expect(line).toContain(squash(c.text).slice(0, 60));
       expect(c.documentName).toBe([...ids].find(([, id]) => id === c.documentId)?.[0]);

@@ -42,7 +42,7 @@ export function Chat({ messages, streaming, canAsk, scopeLabel, mode, onSend, on
           </div>
         )}
         {messages.map((m, i) => (
-          <MessageView key={m.id} m={m} onOpen={onOpen} onRetry={onRetry} isLast={i === messages.length - 1} />
+          <MessageView key={m.id} m={m} question={messages[i - 1]?.role === 'user' ? messages[i - 1]!.content : ''} onOpen={onOpen} onRetry={onRetry} isLast={i === messages.length - 1} />
         ))}
         <div ref={end} />
       </div>

@@ -1,4 +1,4 @@
-import { collapseLeaders, type DocumentSummary, type SearchResult } from '@pagewise/shared';
+import { collapseLeaders, pageRef, type DocumentSummary, type SearchResult } from '@pagewise/shared';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 import type { LibraryWorkspace } from '../hooks/useWorkspace';
@@ -7,6 +7,7 @@ import { CollectionBar } from './CollectionBar';
 import { DocumentActions, DocumentName } from './DocumentActions';
 import { Overview } from './Overview';
 import { PageReport, QualityBadges } from './PageReport';
+import { UploadList } from './UploadList';
 import type { UploadItem } from './UploadZone';
 
 function size(bytes: number): string {
@@ -30,6 +31,8 @@ interface Props {
   onToggle: (id: string) => void;
   onDelete: (id: string) => void;
   onPick: () => void;
+  onDismissUpload: (key: string) => void;
+  onDismissAllUploads: () => void;
   onOpenHit: (hit: SearchResult) => void;
   /** Open a document's page in the viewer (from its page report). */
   onOpenPage: (doc: DocumentSummary, page: number) => void;
@@ -37,7 +40,7 @@ interface Props {
   workspace: LibraryWorkspace;
 }
 
-export function Library({ documents, uploads, selected, onToggle, onDelete, onPick, onOpenHit, onOpenPage, workspace }: Props) {
+export function Library({ documents, uploads, selected, onToggle, onDelete, onPick, onDismissUpload, onDismissAllUploads, onOpenHit, onOpenPage, workspace }: Props) {
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchResult[] | null>(null);
   const collectionId = workspace.collections.current?.id;
@@ -81,7 +84,7 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
             <li key={h.chunkId}>
               <button type="button" className="hit" onClick={() => onOpenHit(h)}>
                 <span className="hit-title">
-                  {h.documentName} · p. {h.pageLabel ?? h.page}
+                  {h.documentName} · {pageRef(h.page, h.pageLabel)}
                 </span>
                 <span className="hit-text">{collapseLeaders(h.text).slice(0, 160)}…</span>
               </button>
@@ -89,26 +92,7 @@ export function Library({ documents, uploads, selected, onToggle, onDelete, onPi
           ))}
         </ul>
       )}
-      {uploads.length > 0 && (
-        <ul className="uploads" aria-label="Uploads">
-          {uploads.map((u) => (
-            <li key={u.key} className={u.error ? 'failed' : ''}>
-              <span className="name">{u.name}</span>
-              {u.error ? (
-                <span className="error" role="alert">
-                  {u.error}
-                </span>
-              ) : u.note ? (
-                <span className="muted" role="status">
-                  {u.note}
-                </span>
-              ) : (
-                <progress max={1} value={u.progress} aria-label={`Uploading ${u.name}`} />
-              )}
-            </li>
-          ))}
-        </ul>
-      )}
+      <UploadList uploads={uploads} onDismiss={onDismissUpload} onDismissAll={onDismissAllUploads} />
       {documents.length === 0 && uploads.length === 0 && <p className="muted">No documents yet. Drop PDFs anywhere on the page, or use Upload.</p>}
       <ul className="docs">
         {documents.map((d) => (
@@ -141,7 +125,7 @@ function DocumentItem({ d, picked, onToggle, onDelete, onOpenPage, workspace }: 
   const [confirming, setConfirming] = useState(false);
   const [report, setReport] = useState(false);
   return (
-    <li className={`doc ${d.status}`} data-status={d.status}>
+    <li className={`doc ${d.status}`} data-status={d.status} data-stage={d.stage}>
       <input
         type="checkbox"
         id={`pick-${d.id}`}
@@ -155,7 +139,9 @@ function DocumentItem({ d, picked, onToggle, onDelete, onOpenPage, workspace }: 
         <span className="doc-meta">
           {d.status === 'ready' && `${d.pages} ${d.pages === 1 ? 'page' : 'pages'} · ${size(d.bytes)} · ${age(d.createdAt)}`}
           {d.status === 'queued' && 'Waiting…'}
-          {d.status === 'processing' && (d.pages ? `${d.pagesDone} / ${d.pages} pages` : 'Opening…')}
+          {d.stage === 'opening' && 'Opening…'}
+          {d.stage === 'extracting' && `Reading pages: ${d.pagesDone} / ${d.pages}`}
+          {d.stage === 'indexing' && `Indexing passages (all ${d.pages} pages read)…`}
           {d.status === 'failed' && <span className="error">{explain(d.error?.code ?? '', d.error?.message ?? 'Failed.')}</span>}
         </span>
         {(d.status === 'ready' || d.status === 'failed') && (d.pages ?? 0) > 0 && (
@@ -169,7 +155,8 @@ function DocumentItem({ d, picked, onToggle, onDelete, onOpenPage, workspace }: 
         <DocumentActions d={d} collection={workspace.collections.current} onToggleMember={() => workspace.collections.toggle(d.id)} onRenamed={workspace.onRenamed} />
         {picked && d.status === 'ready' && <Overview documentId={d.id} onOpen={workspace.onOpenCitation} onAsk={(q) => workspace.onAsk(q, d)} />}
         {report && <PageReport documentId={d.id} onOpenPage={d.status === 'ready' ? onOpenPage : undefined} />}
-        {d.status === 'processing' && d.pages ? <progress max={d.pages} value={d.pagesDone} aria-label={`Processing ${d.name}`} /> : null}
+        {d.stage === 'extracting' && d.pages ? <progress max={d.pages} value={d.pagesDone} aria-label={`Reading ${d.name}`} /> : null}
+        {d.stage === 'indexing' && <progress aria-label={`Indexing ${d.name}`} />}
       </div>
       {confirming ? (
         <span className="confirm">

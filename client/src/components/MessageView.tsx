@@ -2,7 +2,8 @@ import type { Source, Verification } from '@pagewise/shared';
 import { useState } from 'react';
 import type { UiMessage } from '../hooks/useChat';
 import { explain } from '../messages';
-import { Markdown, type SupportSpan } from './Markdown';
+import { AnswerBody } from './AnswerBody';
+import type { SupportSpan } from './Markdown';
 
 function searchedSummary(s: NonNullable<UiMessage['searched']>): string {
   const n = s.expansions.length;
@@ -24,7 +25,16 @@ export function claimCounts(v: Verification | null | undefined): string {
   return `${total} claim${total === 1 ? '' : 's'} checked: ${parts.filter(([n]) => n > 0).map(([n, w]) => `${n} ${w}`).join(' · ')}`;
 }
 
-export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOpen: (s: Source, support?: SupportSpan) => void; onRetry: () => void; isLast: boolean }) {
+interface Props {
+  m: UiMessage;
+  /** The question this message answers (its words are marked in the passages of an answer without a model). */
+  question?: string;
+  onOpen: (s: Source, support?: SupportSpan) => void;
+  onRetry: () => void;
+  isLast: boolean;
+}
+
+export function MessageView({ m, question = '', onOpen, onRetry, isLast }: Props) {
   const [copied, setCopied] = useState(false);
   if (m.role === 'user') {
     return (
@@ -34,7 +44,6 @@ export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOp
     );
   }
   const notFound = /not (contain|include|mention)|keine|nicht enthalten|没有|未提及/i.test(m.content) && m.citations.length === 0 && m.status === 'complete';
-  const cited = m.citations.length ? m.citations : [];
   return (
     <div className="msg assistant" aria-busy={m.status === 'streaming'}>
       {m.reasoning && (
@@ -56,8 +65,7 @@ export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOp
         </details>
       )}
       {m.missingDocuments ? <p className="note">{m.missingDocuments === 1 ? 'A document' : `${m.missingDocuments} documents`} of this chat’s scope had been deleted; only the others were searched.</p> : null}
-      {m.mode === 'extractive' && <p className="note">No model configured — showing the best passages from your documents.</p>}
-      <Markdown text={m.content} sources={m.sources.length ? m.sources : cited} onOpen={onOpen} claims={m.verification?.claims} />
+      <AnswerBody m={m} question={question} onOpen={onOpen} />
       {m.status === 'streaming' && !m.content && !m.reasoning && <p className="pending">Searching your documents…</p>}
       {notFound && <p className="note">Your documents do not seem to contain this. Try rephrasing, or check which documents are selected.</p>}
       {m.error && (
@@ -66,17 +74,6 @@ export function MessageView({ m, onOpen, onRetry, isLast }: { m: UiMessage; onOp
         </p>
       )}
       {m.status === 'incomplete' && !m.error && <p className="note">This answer is incomplete (it was stopped or cut off).</p>}
-      {cited.length > 0 && (
-        <ol className="sources" aria-label="Sources">
-          {cited.map((c) => (
-            <li key={c.n}>
-              <button type="button" className="link" onClick={() => onOpen(c)}>
-                [{c.n}] {c.documentName}, page {c.pageLabel ?? c.page}
-              </button>
-            </li>
-          ))}
-        </ol>
-      )}
       {m.status !== 'streaming' && claimCounts(m.verification) && (
         <p className="claim-counts" data-supported={m.verification!.counts.supported} data-partial={m.verification!.counts.partial} data-unsupported={m.verification!.counts.unsupported} data-uncited={m.verification!.counts.uncited}>
           {claimCounts(m.verification)}

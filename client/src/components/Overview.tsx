@@ -2,7 +2,7 @@
  * A picked document's overview (when a model is configured): a short summary whose `[n]` chips open the cited
  * pages, and three suggested questions that are asked about this document when clicked.
  */
-import type { Citation, DocumentOverview } from '@pagewise/shared';
+import { pageRef, type Citation, type DocumentOverview } from '@pagewise/shared';
 import { Fragment, useEffect, useState } from 'react';
 import { libraryApi } from '../libraryApi';
 
@@ -46,7 +46,7 @@ export function Overview({ documentId, onOpen, onAsk }: Props) {
           const c = /^\[(\d+)\]$/.exec(part) && byN.get(Number(part.slice(1, -1)));
           if (!c) return <Fragment key={i}>{part}</Fragment>;
           return (
-            <button key={i} type="button" className="cite" onClick={() => onOpen(c)} aria-label={`Source ${c.n}: page ${c.pageLabel ?? c.page}`}>
+            <button key={i} type="button" className="cite" onClick={() => onOpen(c)} aria-label={`Source ${c.n}: ${pageRef(c.page, c.pageLabel)}`}>
               {c.n}
             </button>
           );

@@ -1,4 +1,4 @@
-import type { PageQuality } from '@pagewise/shared';
+import { pageName, type PageQuality } from '@pagewise/shared';
 import { useEffect, useState } from 'react';
 import { api } from '../api';
 
@@ -39,10 +39,10 @@ export function PageTable({ pages, onOpenPage }: { pages: PageQuality[]; onOpenP
             <td>
               {onOpenPage ? (
                 <button type="button" className="link" onClick={() => onOpenPage(p.number)}>
-                  {p.label ?? p.number}
+                  {pageName(p.number, p.label)}
                 </button>
               ) : (
-                (p.label ?? p.number)
+                pageName(p.number, p.label)
               )}
             </td>
             <td>{p.chars.toLocaleString()}</td>

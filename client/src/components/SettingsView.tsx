@@ -22,8 +22,14 @@ export function SettingsButton() {
 
   return (
     <>
-      <button type="button" onClick={() => setOpen(true)}>
-        Settings
+      <button type="button" className="settings-open" onClick={() => setOpen(true)}>
+        <svg className="settings-icon" viewBox="0 0 16 16" width="16" height="16" aria-hidden="true" focusable="false">
+          <path d="M2 4h12M2 8h12M2 12h12" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
+          <circle cx="5" cy="4" r="1.8" fill="var(--panel)" stroke="currentColor" strokeWidth="1.5" />
+          <circle cx="11" cy="8" r="1.8" fill="var(--panel)" stroke="currentColor" strokeWidth="1.5" />
+          <circle cx="7" cy="12" r="1.8" fill="var(--panel)" stroke="currentColor" strokeWidth="1.5" />
+        </svg>
+        <span className="settings-word">Settings</span>
       </button>
       {open && (
         <dialog ref={dialog} className="settings" aria-labelledby="settings-title" onClose={() => setOpen(false)}>

@@ -3,7 +3,7 @@
  * numbered across the whole chat, each footnote naming the document, the page and the quote (the span the claim
  * check found supporting the claim, else the passage).
  */
-import type { Citation, StoredMessage } from '@pagewise/shared';
+import { pageName, type Citation, type StoredMessage } from '@pagewise/shared';
 
 const MAX_QUOTE_CHARS = 300;
 
@@ -21,7 +21,7 @@ function quoteOf(m: StoredMessage, c: Citation): string {
 }
 
 function pageOf(c: Citation): string {
-  return c.pageLabel && c.pageLabel !== String(c.page) ? `page ${c.pageLabel} (p. ${c.page} of the file)` : `page ${c.page}`;
+  return `page ${pageName(c.page, c.pageLabel)}`;
 }
 
 export function chatMarkdown(chat: ExportedChat): string {

@@ -11,6 +11,7 @@ import { getMeta, setMeta, type Db } from '../store/db.js';
 import type { ChunkInput, DocumentStore } from '../store/documents.js';
 import { indexedText } from '../ingest/chunker.js';
 import { withContext, type Embedder } from './embedders/types.js';
+import { relevanceFloor } from './relevance.js';
 
 export { indexedText };
 import type { LexicalIndex } from './lexical-index.js';
@@ -19,7 +20,7 @@ import { FUSION, fuse, type Candidates } from './fusion.js';
 import { HnswVectorStore } from './hnsw-store.js';
 import { textLanguage } from './language.js';
 import { VectorIndex } from './vector-index.js';
-import type { VectorItem, VectorStore } from './vector-store.js';
+import type { VectorHit, VectorItem, VectorStore } from './vector-store.js';
 
 const EMBEDDINGS_META_KEY = 'embeddings_embedder';
 
@@ -29,6 +30,8 @@ type SearchRow = ReturnType<DocumentStore['getChunks']> extends Map<number, infe
 export interface SearchOptions {
   k: number;
   documentIds?: string[];
+  /** Leave out passages below the relevance floor (`relevance.ts`): none at all for a query the library does not know. */
+  floor?: boolean;
 }
 
 export class SearchIndex {
@@ -183,23 +186,26 @@ export class SearchIndex {
   }
 
   /** Both rankings, the document prior and the rows they name, before fusion (`npm run eval:tune` replays them). */
-  async candidates(query: string, opts: SearchOptions): Promise<Candidates<SearchRow>> {
+  async candidates(query: string, opts: SearchOptions): Promise<Candidates<SearchRow> & { denseHits: VectorHit[] }> {
     const pool = Math.max(50, opts.k * 6);
     const only = opts.documentIds ? new Set(opts.documentIds) : undefined;
     const lexical = this.lexical.query(query, pool, (id) => this.chunks.searchable(id, only), this.chunks.size).map((h) => h.chunkId);
-    let dense: number[] = [];
+    let hits: VectorHit[] = [];
     if (this.state === 'ready' && this.vectors.size > 0 && (!only || only.size > 0)) {
       const qv = await this.embedder.embedQuery(query);
       // While a document's vectors go in, they are in the graph before the document is searchable: filter then.
-      const hits = await this.vectors.query(qv, pool, only ?? (this.publishing > 0 ? this.chunks.readySet() : undefined));
-      dense = hits.filter((h) => this.chunks.searchable(h.chunkId, only)).map((h) => h.chunkId);
+      hits = await this.vectors.query(qv, pool, only ?? (this.publishing > 0 ? this.chunks.readySet() : undefined));
+      hits = hits.filter((h) => this.chunks.searchable(h.chunkId, only));
     }
+    const dense = hits.map((h) => h.chunkId);
     const rows = this.docs.getChunks([...new Set([...lexical, ...dense])]);
-    return { lexical, dense, prior: this.lexical.documentScores(query, opts.documentIds), rows };
+    return { lexical, dense, denseHits: hits, prior: this.lexical.documentScores(query, opts.documentIds), rows };
   }
 
   async search(query: string, opts: SearchOptions): Promise<SearchResult[]> {
     const found = await this.candidates(query, opts);
+    const floor = opts.floor ? relevanceFloor(this.db, query, found.denseHits, this.embedder.kind !== 'builtin') : null;
+    if (floor && !floor.matched) return [];
     const rows = found.rows;
     const ranked = fuse(found, textLanguage(query), FUSION[this.embedder.kind]);
 
@@ -207,7 +213,7 @@ export class SearchIndex {
     const seenPages = new Set<string>();
     for (const [id, score] of ranked) {
       const row = rows.get(id);
-      if (!row) continue;
+      if (!row || (floor && !floor.passes(row))) continue;
       const pageKey = `${row.document_id}:${row.page_start}`;
       if (seenPages.has(pageKey)) continue;
       seenPages.add(pageKey);

@@ -1,5 +1,5 @@
 /** Document, page and chunk rows. Lexical rows are written by the LexicalIndex inside the same transactions. */
-import type { DocumentStatus, DocumentSummary, ErrorCode } from '@pagewise/shared';
+import type { DocumentStage, DocumentStatus, DocumentSummary, ErrorCode } from '@pagewise/shared';
 import type { PageKind } from '../ingest/page-kind.js';
 import { sensibleTitle } from '../ingest/title.js';
 import type { Db } from './db.js';
@@ -71,6 +71,7 @@ export function toSummary(row: DocumentRow, chunks: number, pages: PageCounts = 
     id: row.id,
     name: row.name,
     status: row.status,
+    stage: stageOf(row),
     pages: row.pages,
     pagesDone: row.pages_done,
     chunks,
@@ -85,6 +86,13 @@ export function toSummary(row: DocumentRow, chunks: number, pages: PageCounts = 
       ? { error: { code: row.error_code as ErrorCode, message: row.error_message ?? '' } }
       : {}),
   };
+}
+
+/** Every page is counted in `pages_done` (a failed one as empty) before the last passages are embedded: then it is indexing. */
+function stageOf(row: DocumentRow): DocumentStage {
+  if (row.status !== 'processing') return row.status;
+  if (row.pages === null) return 'opening';
+  return row.pages_done >= row.pages ? 'indexing' : 'extracting';
 }
 
 export class DocumentStore {

@@ -8,7 +8,7 @@ export function searchRouter(index: () => Promise<SearchIndex>, collections: Col
   const router = Router();
   router.post('/', async (req, res) => {
     const { query, k, documentIds, collectionId } = parse(SearchRequestSchema, req.body);
-    const results = await (await index()).search(query, { k, documentIds: scopeOf(collections, collectionId, documentIds) });
+    const results = await (await index()).search(query, { k, documentIds: scopeOf(collections, collectionId, documentIds), floor: true });
     const body: SearchResponse = { results };
     res.json(body);
   });
