@@ -64,7 +64,7 @@ export class OverviewStore {
 
   /** The document's first passages, in reading order, up to about `maxChars` of text (at least one). */
   openingChunkIds(documentId: string, maxChars: number): number[] {
-    const rows = this.db.prepare('SELECT id, length(text) AS n FROM chunks WHERE document_id = ? ORDER BY ord LIMIT 12').all(documentId) as { id: number; n: number }[];
+    const rows = this.db.prepare('SELECT id, length(text) AS n FROM chunks WHERE document_id = ? ORDER BY page_start, char_start, id LIMIT 12').all(documentId) as { id: number; n: number }[];
     const ids: number[] = [];
     let total = 0;
     for (const r of rows) {
